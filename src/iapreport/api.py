@@ -1,0 +1,71 @@
+"""The public Python API: load, compose and write, for scripts and for the CLI.
+
+    from iapreport import build
+    paths = build("samples/kazakhstan-2018.yaml", langs=["en", "ru"], formats=["docx", "pdf"],
+                  outdir="out")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import model
+from .compose import compose
+from .load import load, report_languages
+from .theme import Theme, load_theme
+from .tree import Document
+from .writers import FORMATS, get_writer
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a build wrote."""
+
+    path: Path
+    lang: str
+    format: str
+
+
+def output_name(source: str | Path, lang: str, fmt: str) -> str:
+    """Return ``<stem>.<lang>.<format>``, the name of an edition's file."""
+    return f"{Path(source).stem}.{lang}.{fmt}"
+
+
+def build_document(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = ()) -> Document:
+    """Return the document tree of one edition."""
+    return compose(report, lang, locales_dirs=locales_dirs)
+
+
+def write(document: Document, fmt: str, path: str | Path, theme: Theme | None = None) -> Path:
+    """Write a document tree in `fmt` (docx or pdf) to `path`; return the path."""
+    get_writer(fmt)(document, theme or load_theme(), path)
+    return Path(path)
+
+
+def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: Iterable[str] = FORMATS,
+          outdir: str | Path = ".", strict: bool = False, locales_dirs: Sequence[str | Path] = (),
+          theme: Theme | str | Path | None = None) -> list[Output]:
+    """Build every requested edition of one data file; return what was written.
+
+    `langs` defaults to the languages the data is written in. Raises `load.DataError` for invalid
+    data, `i18n.LocaleError` for a language without catalog, `compose.ComposeError` for text
+    missing in a language, `writers.WriterError` when a file cannot be written faithfully. Every
+    edition is composed before any file is written, so bad data leaves no partial set of outputs.
+    """
+    report = load(source, strict=strict)
+    langs = list(langs) if langs is not None else list(report_languages(report))
+    formats = list(formats)
+    for fmt in formats:
+        get_writer(fmt)  # unknown formats fail before any work
+    if not isinstance(theme, Theme):
+        theme = load_theme(theme)
+    documents = {lang: compose(report, lang, locales_dirs=locales_dirs) for lang in langs}
+    outputs = []
+    for lang, document in documents.items():
+        for fmt in formats:
+            path = Path(outdir) / output_name(source, lang, fmt)
+            get_writer(fmt)(document, theme, path)
+            outputs.append(Output(path, lang, fmt))
+    return outputs

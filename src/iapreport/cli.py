@@ -1,0 +1,149 @@
+"""The ``iapreport`` command: a thin layer over the API.
+
+Exit status: 0 success, 1 invalid data or a failed build, 2 a usage error. Expected failures are
+reported as located messages on stderr, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iapreport", description=(
+        "Build the Istanbul Anti-Corruption Action Plan progress update (DOCX, PDF) from report data."))
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"iapreport {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check data files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="treat warnings (missing translations) as errors")
+
+    p = sub.add_parser("build", help="build the publication from data files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--lang", type=_split, default=None,
+                   help="comma-separated editions, e.g. en,ru (default: the languages of the data)")
+    p.add_argument("--format", type=_split, default=["docx", "pdf"], help="docx, pdf or docx,pdf (default both)")
+    p.add_argument("-o", "--output", default=".", metavar="OUTDIR", help="output directory (default: .)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--locales", action="append", default=[], metavar="DIR",
+                   help="extra catalog directory (<lang>/LC_MESSAGES/iapreport.po), searched first")
+    p.add_argument("--theme", default=None, metavar="FILE", help="a theme file instead of the shipped one")
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the data format")
+
+    p = sub.add_parser("dump-tree", help="print the document tree of one edition (text)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--lang", required=True)
+    p.add_argument("--locales", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def _print_problems(problems, strict: bool) -> int:
+    errors = 0
+    for problem in problems:
+        if problem.severity == "warning" and strict:
+            problem = type(problem)(**{**problem.__dict__, "severity": "error"})
+        print(problem, file=sys.stderr)
+        errors += problem.severity == "error"
+    return errors
+
+
+def cmd_validate(args) -> int:
+    from .load import load_file
+
+    failed = False
+    for name in args.files:
+        result = load_file(name)
+        errors = _print_problems(result.problems, args.strict)
+        if errors:
+            failed = True
+            print(f"{name}: invalid ({errors} error{'s' if errors != 1 else ''})", file=sys.stderr)
+        else:
+            warnings = len(result.warnings)
+            print(f"{name}: valid" + (f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""))
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .api import build
+    from .compose import ComposeError
+    from .i18n import LocaleError
+    from .load import DataError
+    from .theme import ThemeError
+    from .writers import FORMATS, WriterError
+
+    unknown = [f for f in args.format if f not in FORMATS]
+    if unknown:
+        print(f"iapreport: unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})", file=sys.stderr)
+        return EXIT_USAGE
+    failed = False
+    for name in args.files:
+        try:
+            outputs = build(name, langs=args.lang, formats=args.format, outdir=args.output, strict=args.strict,
+                            locales_dirs=args.locales, theme=args.theme)
+        except DataError as exc:
+            _print_problems(exc.problems, args.strict)
+            print(f"{name}: not built", file=sys.stderr)
+            failed = True
+            continue
+        except (ComposeError, LocaleError, WriterError, ThemeError, OSError) as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            print(f"{name}: not built", file=sys.stderr)
+            failed = True
+            continue
+        for output in outputs:
+            print(output.path)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .load import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_dump_tree(args) -> int:
+    from .compose import ComposeError, compose
+    from .i18n import LocaleError
+    from .load import DataError, load
+    from .tree import dump
+
+    try:
+        document = compose(load(args.file), args.lang, locales_dirs=args.locales)
+    except DataError as exc:
+        _print_problems(exc.problems, False)
+        return EXIT_INVALID
+    except (ComposeError, LocaleError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    sys.stdout.write(dump(document))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Editions' languages: gettext catalogs, the jinja2 environment and babel formatting.
+
+A language exists when a catalog ``<lang>/LC_MESSAGES/iapreport.po`` exists in one of the
+catalog directories (the shipped ``locales/`` first, then any given with ``locales_dirs``): adding
+a language means adding a catalog, never code. A missing catalog is an error, never silent English.
+Catalogs are compiled in memory from the .po files on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import jinja2
+import jinja2.sandbox
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.dates import format_date, get_date_format
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from .resources import locales_dir, templates_dir
+
+DOMAIN = "iapreport"
+
+
+class LocaleError(Exception):
+    """No usable catalog for a requested language."""
+
+
+def catalog_dirs(extra: Sequence[str | Path] = ()) -> tuple[Path, ...]:
+    """Return the directories searched for catalogs: extra ones first, then the shipped one."""
+    return tuple(Path(p) for p in extra) + (locales_dir(),)
+
+
+def catalog_path(lang: str, dirs: Sequence[Path]) -> Path | None:
+    """Return the .po file for `lang` in the first directory that has one, else None."""
+    for directory in dirs:
+        candidate = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def available_languages(extra: Sequence[str | Path] = ()) -> tuple[str, ...]:
+    """Return every language code that has a catalog."""
+    found: list[str] = []
+    for directory in catalog_dirs(extra):
+        if directory.is_dir():
+            for child in sorted(directory.iterdir()):
+                if (child / "LC_MESSAGES" / f"{DOMAIN}.po").is_file() and child.name not in found:
+                    found.append(child.name)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=32)
+def _compile(path: str) -> tuple[Translations, str | None]:
+    with open(path, "rb") as stream:
+        catalog = read_po(stream, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    locale = str(catalog.locale) if catalog.locale else None
+    return Translations(buffer, domain=DOMAIN), locale
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One edition's language: translations plus babel's formatting for that locale."""
+
+    lang: str
+    babel: BabelLocale
+    translations: Translations
+    catalog: Path
+
+    # -- translation -------------------------------------------------------------------------
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = self.translations.ugettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        text = self.translations.ungettext(singular, plural, n)
+        return text % {"num": self.number(n), **values}
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        text = self.translations.upgettext(context, message)
+        return text % values if values else text
+
+    # -- formatting --------------------------------------------------------------------------
+
+    @property
+    def tag(self) -> str:
+        """Return the BCP 47 tag of the edition, e.g. ``en-GB`` or ``ru-RU``."""
+        territory = self.babel.territory or _default_territory(self.babel.language)
+        return f"{self.babel.language}-{territory}" if territory else self.babel.language
+
+    def number(self, n: int | float) -> str:
+        return format_decimal(n, locale=self.babel)
+
+    def ordinal(self, n: int) -> str:
+        """Return ``19th`` / ``19-е``: the catalog gives one form per CLDR ordinal category."""
+        category = self.babel.ordinal_form(n)
+        forms = {
+            "one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "other": "%(num)sth",
+            "many": "%(num)sth", "zero": "%(num)sth",
+        }
+        return self.pgettext(f"ordinal {category}", forms[category], num=n)
+
+    def month(self, day: _dt.date) -> str:
+        """Return month and year as a standalone phrase: ``July 2018`` / ``июль 2018 г.``."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", day, locale=self.babel)
+
+    def date(self, day: _dt.date) -> str:
+        return format_date(day, "long", locale=self.babel)
+
+    def date_range(self, start: _dt.date, end: _dt.date) -> str:
+        """Return ``3–5 July 2018`` / ``3–5 июля 2018 г.``, sharing month and year when they agree."""
+        if start == end:
+            return self.date(end)
+        pattern = get_date_format("long", locale=self.babel).pattern
+        if (start.year, start.month) == (end.year, end.month) and _single_day_field(pattern):
+            return format_date(end, _replace_day(pattern, f"{start.day}–{end.day}"), locale=self.babel)
+        return f"{self.date(start)} – {self.date(end)}"
+
+    def join(self, items: Sequence[str]) -> str:
+        """Return items joined the locale's way: ``a, b and c`` / ``a, b и c``."""
+        return format_list(list(items), locale=self.babel) if items else ""
+
+    def quote(self, text: str) -> str:
+        """Return `text` in the edition's quotation marks (from the catalog: “…” or «…»)."""
+        return self.gettext("“%(text)s”", text=text)
+
+    def territory(self, code: str) -> str | None:
+        return self.babel.territories.get(code)
+
+    def language_name(self, code: str) -> str:
+        try:
+            return BabelLocale.parse(code).get_display_name(self.babel) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
+
+def _default_territory(language: str) -> str | None:
+    return {"en": "GB", "ru": "RU", "uk": "UA"}.get(language) or None
+
+
+def _single_day_field(pattern: str) -> bool:
+    return len(re.findall(r"(?<![d'])d(?!d)", _unquoted(pattern))) == 1
+
+
+def _unquoted(pattern: str) -> str:
+    return re.sub(r"'[^']*'", "", pattern)
+
+
+def _replace_day(pattern: str, literal: str) -> str:
+    parts = re.split(r"('[^']*')", pattern)
+    for index, part in enumerate(parts):
+        if not part.startswith("'") and re.search(r"(?<!d)d(?!d)", part):
+            parts[index] = re.sub(r"(?<!d)d(?!d)", f"'{literal}'", part, count=1)
+            break
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=32)
+def _get_locale(lang: str, dirs: tuple[Path, ...]) -> Locale:
+    path = catalog_path(lang, dirs)
+    if path is None:
+        known = ", ".join(available_languages([d for d in dirs[:-1]])) or "none"
+        raise LocaleError(f"no catalog for language {lang!r} (looked in {', '.join(map(str, dirs))}; "
+                          f"available: {known})")
+    translations, catalog_locale = _compile(str(path))
+    try:
+        babel_locale = BabelLocale.parse(catalog_locale or lang)
+    except (ValueError, UnknownLocaleError) as exc:
+        raise LocaleError(f"the catalog {path} names a language babel does not know: {exc}") from exc
+    return Locale(lang, babel_locale, translations, path)
+
+
+def get_locale(lang: str, extra_dirs: Sequence[str | Path] = ()) -> Locale:
+    """Return the Locale for `lang`; raise LocaleError when no catalog exists for it."""
+    return _get_locale(lang, catalog_dirs(extra_dirs))
+
+
+# -- templates -------------------------------------------------------------------------------
+
+
+def _md_escape(value: object) -> str:
+    """Escape data placed into a Markdown template so it is never read as markup."""
+    text = str(value)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|&~])", r"\\\1", text)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environment:
+    """Return the sandboxed jinja2 environment of one language (templates compiled once)."""
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_escape
+    translations, _ = _compile(catalog)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def template_module(locale: Locale, name: str = "publication.j2", template_dir: str | Path | None = None):
+    """Return the template `name` as a module of macros, translated for `locale`."""
+    env = _environment(str(template_dir or templates_dir()), locale.lang, str(locale.catalog))
+    return env.get_template(name).make_module({"locale": locale})

@@ -1,0 +1,782 @@
+"""Read a report data file (YAML or JSON, format ``iapreport/1``) into a validated `Report`.
+
+Validation reports every problem at once, each located at file, line and column with the dotted
+path of the field, so a secretariat member editing by hand can fix them all in one go. The field
+specification below is the single source of truth: validation walks it and `json_schema()`
+publishes it.
+
+Both formats go through PyYAML's *composer* (safe: no arbitrary tags) to keep each value's
+position; JSON is first checked by the json module so its syntax errors read as JSON errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from . import model
+from .scales import DEFAULT_SCALE, scales
+
+#: Largest data file accepted, in bytes (a real report is well under 1 MB).
+MAX_FILE_SIZE = 8 * 1024 * 1024
+#: Most YAML nodes a file may expand to (counting every alias use): stops "billion laughs".
+MAX_NODES = 500_000
+
+BOILERPLATE_BLOCKS = ("publisher", "description", "about_oecd", "about_acn", "about_iap", "methodology")
+
+_LANG_RE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*[a-z]?$")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+# --------------------------------------------------------------------------------------------
+# Problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or doubtful) in a data file, located for the person who edits it."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}: "
+        field_ = f"{self.path}: " if self.path else ""
+        level = "warning: " if self.severity == "warning" else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}{level}{field_}{self.message}{hint}"
+
+
+class DataError(Exception):
+    """The data file is not a valid report; `problems` lists everything found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class LoadResult:
+    """A report (None when invalid) and every problem found, errors and warnings."""
+
+    report: model.Report | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+# --------------------------------------------------------------------------------------------
+# The field specification
+
+
+class _Ctx:
+    """Carries the file name and the problem list through one validation walk."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        #: (path, Localized, node) of every language map, for the missing-language check
+        self.localized: list[tuple[str, dict[str, str], yaml.Node]] = []
+
+    def error(self, node: yaml.Node | None, path: str, message: str, hint: str | None = None,
+              severity: str = "error") -> None:
+        line, column = _position(node)
+        self.problems.append(Problem(self.file, line, column, path, message, hint, severity))
+
+    def count(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig()
+
+
+class _TooBig(Exception):
+    pass
+
+
+_INVALID = object()  # a value that failed validation (already reported)
+
+
+def _position(node: yaml.Node | None) -> tuple[int, int]:
+    if node is None:
+        return 1, 1
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag.rsplit(":", 1)[-1]
+    return {"str": "a string", "int": "an integer", "float": "a number", "bool": "a boolean",
+            "null": "empty (null)", "timestamp": "a date"}.get(tag, f"a {tag}")
+
+
+class Spec:
+    """A kind of value in the data format: validates a node and describes itself as JSON Schema."""
+
+    doc = ""
+
+    def check(self, ctx: _Ctx, node: yaml.Node, path: str) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class Str(Spec):
+    def __init__(self, doc: str = "", pattern: re.Pattern[str] | None = None, hint: str | None = None):
+        self.doc, self.pattern, self.hint = doc, pattern, hint
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            ctx.error(node, path, f"expected a string, found {_kind_of(node)}", self.hint)
+            return _INVALID
+        value = node.value
+        if not value.strip():
+            ctx.error(node, path, "must not be empty")
+            return _INVALID
+        if self.pattern and not self.pattern.match(value):
+            ctx.error(node, path, f"{value!r} is not valid here", self.hint)
+            return _INVALID
+        return value
+
+    def schema(self):
+        out: dict[str, Any] = {"type": "string", "minLength": 1}
+        if self.pattern:
+            out["pattern"] = self.pattern.pattern
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
+class Const(Spec):
+    def __init__(self, value: str, doc: str = ""):
+        self.value, self.doc = value, doc
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.ScalarNode) or node.value != self.value:
+            found = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
+            ctx.error(node, path, f"must be {self.value!r}, found {found!r}",
+                      "this version of iapreport reads iapreport/1 files")
+            return _INVALID
+        return self.value
+
+    def schema(self):
+        return {"const": self.value, "description": self.doc}
+
+
+class Int(Spec):
+    def __init__(self, doc: str = "", minimum: int = 1):
+        self.doc, self.minimum = doc, minimum
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
+            ctx.error(node, path, f"expected an integer, found {_kind_of(node)}")
+            return _INVALID
+        value = ctx.loader.construct_object(node)
+        if value < self.minimum:
+            ctx.error(node, path, f"must be at least {self.minimum}, found {value}")
+            return _INVALID
+        return value
+
+    def schema(self):
+        return {"type": "integer", "minimum": self.minimum, "description": self.doc}
+
+
+class Number(Spec):
+    """A chapter or recommendation number: an integer or a dotted label such as ``1.1``."""
+
+    doc = "an integer or a dotted label such as \"1.1\""
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (
+            "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"
+        ):
+            ctx.error(node, path, f"expected a number or a label such as \"1.1\", found {_kind_of(node)}")
+            return _INVALID
+        text = node.value.strip()
+        if node.tag == "tag:yaml.org,2002:int":
+            text = str(ctx.loader.construct_object(node))
+        if not _NUMBER_RE.match(text):
+            ctx.error(node, path, f"{node.value!r} is not a number or a dotted label",
+                      "write 7, or a label such as \"1.1\"")
+            return _INVALID
+        return text
+
+    def schema(self):
+        return {"oneOf": [{"type": "integer", "minimum": 0},
+                          {"type": "string", "pattern": _NUMBER_RE.pattern}],
+                "description": self.doc}
+
+
+class Date(Spec):
+    def __init__(self, doc: str = ""):
+        self.doc = doc
+
+    def check(self, ctx, node, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag in ("tag:yaml.org,2002:timestamp",
+                                                                "tag:yaml.org,2002:str"):
+            text = node.value.strip()
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                try:
+                    return _dt.date.fromisoformat(text)
+                except ValueError as exc:
+                    ctx.error(node, path, f"{text!r} is not a valid date: {exc}")
+                    return _INVALID
+        found = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
+        ctx.error(node, path, f"expected an ISO date (YYYY-MM-DD), found {found!r}")
+        return _INVALID
+
+    def schema(self):
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                "description": self.doc}
+
+
+class LangMap(Spec):
+    """A human-readable field: ``{en: ..., ru: ...}``; a plain string too when `plain` is set."""
+
+    def __init__(self, doc: str = "", plain: bool = False, prose: bool = False):
+        self.doc, self.plain, self.prose = doc, plain, prose
+
+    def check(self, ctx, node, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+            if self.plain:
+                if not node.value.strip():
+                    ctx.error(node, path, "must not be empty")
+                    return _INVALID
+                return model.Localized.of(node.value)
+            ctx.error(node, path, "expected a language map such as {en: ..., ru: ...}, found a plain string",
+                      "prose and titles are given per language; a plain string serves only for names and codes")
+            return _INVALID
+        if not isinstance(node, yaml.MappingNode):
+            ctx.error(node, path, f"expected a language map such as {{en: ..., ru: ...}}, found {_kind_of(node)}")
+            return _INVALID
+        texts: dict[str, str] = {}
+        ok = True
+        for key_node, value_node in _pairs(ctx, node, path):
+            lang = key_node.value
+            sub = f"{path}.{lang}"
+            if not _LANG_RE.match(lang):
+                ctx.error(key_node, sub, f"{lang!r} is not a language code", "use codes such as en, ru, uk")
+                ok = False
+                continue
+            ctx.count()
+            if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
+                ctx.error(value_node, sub, f"expected text, found {_kind_of(value_node)}",
+                          "quote the value, or use a block scalar (|) for prose")
+                ok = False
+                continue
+            if not value_node.value.strip():
+                ctx.error(value_node, sub, "must not be empty")
+                ok = False
+                continue
+            texts[lang] = value_node.value
+        if not texts and ok:
+            ctx.error(node, path, "the language map is empty")
+            return _INVALID
+        if not ok:
+            return _INVALID
+        ctx.localized.append((path, texts, node))
+        return model.Localized.of(texts)
+
+    def schema(self):
+        lang_map = {"type": "object", "minProperties": 1,
+                    "propertyNames": {"pattern": _LANG_RE.pattern},
+                    "additionalProperties": {"type": "string", "minLength": 1}}
+        if self.plain:
+            return {"oneOf": [{"type": "string", "minLength": 1}, lang_map], "description": self.doc}
+        return {**lang_map, "description": self.doc}
+
+
+class Boilerplate(Spec):
+    """A boilerplate block's override: ``false`` drops it, a language map replaces it."""
+
+    doc = "false to drop the block, or a language map of Markdown replacing it"
+
+    def check(self, ctx, node, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            if ctx.loader.construct_object(node) is False:
+                return None
+            ctx.error(node, path, "only false (drop the block) or a language map is allowed")
+            return _INVALID
+        return LangMap(prose=True).check(ctx, node, path)
+
+    def schema(self):
+        return {"oneOf": [{"const": False}, LangMap(prose=True).schema()], "description": self.doc}
+
+
+class ListOf(Spec):
+    def __init__(self, item: Spec, doc: str = "", min_items: int = 0):
+        self.item, self.doc, self.min_items = item, doc, min_items
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.SequenceNode):
+            ctx.error(node, path, f"expected a list, found {_kind_of(node)}")
+            return _INVALID
+        if len(node.value) < self.min_items:
+            ctx.error(node, path, f"needs at least {self.min_items} item(s)")
+        out = []
+        for index, item in enumerate(node.value):
+            ctx.count()
+            out.append((item, self.item.check(ctx, item, f"{path}[{index}]")))
+        return out
+
+    def schema(self):
+        return {"type": "array", "items": self.item.schema(), "minItems": self.min_items,
+                "description": self.doc}
+
+
+class MapOf(Spec):
+    """A mapping whose keys are fixed names, each optional, with one kind of value."""
+
+    def __init__(self, keys: tuple[str, ...], value: Spec, doc: str = ""):
+        self.keys, self.value, self.doc = keys, value, doc
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.MappingNode):
+            ctx.error(node, path, f"expected a mapping, found {_kind_of(node)}")
+            return _INVALID
+        out = {}
+        for key_node, value_node in _pairs(ctx, node, path):
+            key = key_node.value
+            if key not in self.keys:
+                _unknown(ctx, key_node, f"{path}.{key}", key, self.keys)
+                continue
+            out[key] = self.value.check(ctx, value_node, f"{path}.{key}")
+        return out
+
+    def schema(self):
+        return {"type": "object", "additionalProperties": False,
+                "properties": {key: self.value.schema() for key in self.keys}, "description": self.doc}
+
+
+@dataclass
+class F:
+    """A field of an object: its spec and whether it must be present."""
+
+    spec: Spec
+    required: bool = True
+
+
+class Obj(Spec):
+    def __init__(self, fields: dict[str, F], doc: str = ""):
+        self.fields, self.doc = fields, doc
+
+    def check(self, ctx, node, path):
+        if not isinstance(node, yaml.MappingNode):
+            ctx.error(node, path or "(top level)", f"expected a mapping, found {_kind_of(node)}")
+            return _INVALID
+        out: dict[str, Any] = {}
+        nodes: dict[str, yaml.Node] = {}
+        for key_node, value_node in _pairs(ctx, node, path):
+            key = key_node.value
+            sub = f"{path}.{key}" if path else key
+            if key not in self.fields:
+                _unknown(ctx, key_node, sub, key, tuple(self.fields))
+                continue
+            out[key] = self.fields[key].spec.check(ctx, value_node, sub)
+            nodes[key] = value_node
+        for name, spec in self.fields.items():
+            if spec.required and name not in out:
+                sub = f"{path}.{name}" if path else name
+                ctx.error(node, sub, "is required but missing")
+                out[name] = _INVALID
+        out["__node__"] = node
+        out["__nodes__"] = nodes
+        return out
+
+    def schema(self):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [name for name, f in self.fields.items() if f.required],
+            "properties": {name: f.spec.schema() for name, f in self.fields.items()},
+            "description": self.doc,
+        }
+
+
+def _pairs(ctx: _Ctx, node: yaml.MappingNode, path: str):
+    """Yield (key, value) nodes of a mapping, reporting non-string and duplicate keys."""
+    seen: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        ctx.count()
+        if not isinstance(key_node, yaml.ScalarNode):
+            ctx.error(key_node, path, "a key must be a plain name")
+            continue
+        key = key_node.value
+        if key in seen:
+            line, _ = _position(seen[key])
+            ctx.error(key_node, f"{path}.{key}" if path else key, f"duplicate key (first given on line {line})")
+            continue
+        seen[key] = key_node
+        yield key_node, value_node
+
+
+def _unknown(ctx: _Ctx, key_node: yaml.Node, path: str, key: str, known: tuple[str, ...]) -> None:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(known)
+    ctx.error(key_node, path, f"unknown field {key!r}", hint)
+
+
+EXPERT = Obj({
+    "name": F(LangMap("the expert's name", plain=True)),
+    "affiliation": F(LangMap("country or organisation the expert represents", plain=True)),
+}, "a member of the assessment team")
+
+MEETING = Obj({
+    "number": F(Int("the meeting's number, e.g. 19")),
+    "start": F(Date("first day (ISO date)")),
+    "end": F(Date("last day (ISO date)")),
+    "place": F(LangMap("city, or e.g. Online", plain=True)),
+    "experts": F(ListOf(EXPERT, "who prepared the assessment", min_items=1)),
+    "sources": F(LangMap("Markdown: what the assessment is based on", prose=True), required=False),
+}, "a monitoring meeting")
+
+UPDATE = Obj({
+    "meeting": F(Int("number of a meeting defined under meetings")),
+    "rating": F(Str("a value of the report's rating scale")),
+    "government_report": F(LangMap("Markdown: the government's report", prose=True)),
+    "assessment": F(LangMap("Markdown: the assessment of progress", prose=True)),
+    "conclusion": F(LangMap("Markdown: the concluding sentence; generated from the rating when absent",
+                            prose=True), required=False),
+}, "what one meeting found about the recommendation")
+
+RECOMMENDATION = Obj({
+    "number": F(Number()),
+    "title": F(LangMap("short title used in the summary table")),
+    "text": F(LangMap("Markdown: the recommendation", prose=True)),
+    "updates": F(ListOf(UPDATE, "one per meeting, in meeting order"), required=False),
+}, "a recommendation of the monitoring report")
+
+CHAPTER = Obj({
+    "number": F(Number()),
+    "title": F(LangMap("the chapter's title")),
+    "recommendations": F(ListOf(RECOMMENDATION, min_items=1)),
+}, "a chapter (or pillar)")
+
+REPORT = Obj({
+    "format": F(Const(model.FORMAT, "the data format and its version")),
+    "country": F(Str("ISO 3166 alpha-2 country code, e.g. KZ", _COUNTRY_RE, "two capital letters, e.g. KZ")),
+    "round": F(Int("the monitoring round, e.g. 4")),
+    "original_language": F(Str("language the report was written in; other editions are translations",
+                               _LANG_RE, "a language code such as ru"), required=False),
+    "country_name": F(LangMap("overrides the country's name from the locale data", plain=True), required=False),
+    "title": F(LangMap("overrides the document type line (\"Progress update\")"), required=False),
+    "date": F(Date("publication date; defaults to the last meeting's end"), required=False),
+    "chapter_label": F(LangMap("the word heading a chapter (e.g. Pillar); default Chapter", plain=True),
+                       required=False),
+    "rating_scale": F(Str("name of the rating scale; default progress"), required=False),
+    "boilerplate": F(MapOf(BOILERPLATE_BLOCKS, Boilerplate(), "override or drop the standard blocks"),
+                     required=False),
+    "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1)),
+    "chapters": F(ListOf(CHAPTER, "chapters in publication order", min_items=1)),
+}, "an iapreport/1 progress update")
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the iapreport/1 format."""
+    schema = REPORT.schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://iapreport.invalid/schema/iapreport-1.json",
+            "title": "iapreport/1 report data", **schema}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _ok(*values: Any) -> bool:
+    return all(v is not _INVALID for v in values)
+
+
+def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
+    if is_json:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            ctx_problems.append(Problem(file, exc.lineno, exc.colno, "", f"JSON syntax error: {exc.msg}"))
+            return None, None
+        except RecursionError:
+            ctx_problems.append(Problem(file, 1, 1, "", "the JSON is nested too deeply"))
+            return None, None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(filter(None, [exc.context, exc.problem]))
+        ctx_problems.append(Problem(file, line, column, "", f"YAML syntax error: {message}"))
+        return None, None
+    except yaml.YAMLError as exc:
+        ctx_problems.append(Problem(file, 1, 1, "", f"YAML error: {exc}"))
+        return None, None
+    except RecursionError:
+        ctx_problems.append(Problem(file, 1, 1, "", "the file is nested too deeply"))
+        return None, None
+    if node is None:
+        ctx_problems.append(Problem(file, 1, 1, "", "the file is empty"))
+        return None, None
+    return node, loader
+
+
+def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None) -> LoadResult:
+    """Validate report data given as text; return the report and every problem found."""
+    if is_json is None:
+        is_json = file.endswith(".json")
+    problems: list[Problem] = []
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_SIZE:
+        problems.append(Problem(file, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
+                                "split the report, or check that this is the right file"))
+        return LoadResult(None, problems)
+    node, loader = _parse(text, file, is_json, problems)
+    if node is None or loader is None:
+        return LoadResult(None, problems)
+    ctx = _Ctx(file, loader)
+    try:
+        raw = REPORT.check(ctx, node, "")
+    except _TooBig:
+        return LoadResult(None, [Problem(file, 1, 1, "", f"the file expands to more than {MAX_NODES} values",
+                                         "YAML aliases (*name) that repeat large blocks are not supported")])
+    except RecursionError:
+        return LoadResult(None, [Problem(file, 1, 1, "", "the file is nested too deeply")])
+    report = None
+    if raw is not _INVALID:
+        report = _build(ctx, raw)
+    if report is not None:
+        _check_languages(ctx, report)
+    problems = sorted(ctx.problems, key=lambda p: (p.line, p.column, p.severity))
+    if any(p.severity == "error" for p in problems):
+        report = None
+    return LoadResult(report, problems)
+
+
+def load_file(path: str | Path) -> LoadResult:
+    """Validate a report data file; return the report and every problem found.
+
+    Never raises for bad content: unreadable files are reported as problems too.
+    """
+    name = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_SIZE:
+            return LoadResult(None, [Problem(name, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
+                                             "split the report, or check that this is the right file")])
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return LoadResult(None, [Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return LoadResult(None, [Problem(name, line, column, "", "the file is not valid UTF-8",
+                                         "save it as UTF-8")])
+    return load_text(text, name, is_json=name.lower().endswith(".json"))
+
+
+def load(path: str | Path, *, strict: bool = False) -> model.Report:
+    """Return the validated report in `path`, or raise DataError listing every problem.
+
+    With `strict`, warnings (such as prose missing in one language) are errors too.
+    """
+    result = load_file(path)
+    bad = result.problems if strict else result.errors
+    if bad or result.report is None:
+        raise DataError(bad or result.problems)
+    return result.report
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-field rules and the typed model
+
+
+def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
+    nodes = raw["__nodes__"]
+    scale_name = raw.get("rating_scale", DEFAULT_SCALE)
+    known_scales = scales()
+    scale = None
+    if scale_name is not _INVALID:
+        scale = known_scales.get(scale_name)
+        if scale is None:
+            ctx.error(nodes["rating_scale"], "rating_scale", f"unknown rating scale {scale_name!r}",
+                      "known scales: " + ", ".join(known_scales))
+
+    country = raw["country"]
+    if _ok(country) and "country_name" not in raw:
+        from babel import Locale  # only needed for this check
+
+        if country not in Locale("en").territories:
+            ctx.error(nodes["country"], "country", f"{country!r} is not an ISO 3166 country code",
+                      "for a code the locale data lacks (e.g. XK), give country_name too")
+
+    meetings: list[model.Meeting] = []
+    meeting_numbers: dict[int, yaml.Node] = {}
+    if _ok(raw["meetings"]):
+        for index, (node, m) in enumerate(raw["meetings"]):
+            path = f"meetings[{index}]"
+            if not _ok(m):
+                continue
+            mn = m["__nodes__"]
+            if _ok(m["number"]):
+                if m["number"] in meeting_numbers:
+                    line, _ = _position(meeting_numbers[m["number"]])
+                    ctx.error(mn["number"], f"{path}.number",
+                              f"duplicate meeting number {m['number']} (first on line {line})")
+                else:
+                    meeting_numbers[m["number"]] = mn["number"]
+            if _ok(m["start"], m["end"]) and m["end"] < m["start"]:
+                ctx.error(mn["end"], f"{path}.end",
+                          f"the meeting ends ({m['end']}) before it starts ({m['start']})")
+            experts = []
+            if _ok(m["experts"]):
+                for _, e in m["experts"]:
+                    if _ok(e) and _ok(e["name"], e["affiliation"]):
+                        experts.append(model.Expert(e["name"], e["affiliation"]))
+            if _ok(m["number"], m["start"], m["end"], m["place"], m["experts"], m.get("sources")):
+                meetings.append(model.Meeting(m["number"], m["start"], m["end"], m["place"],
+                                              tuple(experts), m.get("sources")))
+
+    chapters: list[model.Chapter] = []
+    chapter_numbers: dict[str, yaml.Node] = {}
+    rec_numbers: dict[str, yaml.Node] = {}
+    if _ok(raw["chapters"]):
+        for ci, (_, c) in enumerate(raw["chapters"]):
+            cpath = f"chapters[{ci}]"
+            if not _ok(c):
+                continue
+            cn = c["__nodes__"]
+            _unique(ctx, chapter_numbers, c["number"], cn.get("number"), f"{cpath}.number", "chapter")
+            recs: list[model.Recommendation] = []
+            if _ok(c["recommendations"]):
+                for ri, (_, r) in enumerate(c["recommendations"]):
+                    rpath = f"{cpath}.recommendations[{ri}]"
+                    if not _ok(r):
+                        continue
+                    rn = r["__nodes__"]
+                    _unique(ctx, rec_numbers, r["number"], rn.get("number"), f"{rpath}.number", "recommendation")
+                    updates = _updates(ctx, r.get("updates", []), rpath, meeting_numbers, scale)
+                    if updates is not None and _ok(r["number"], r["title"], r["text"]):
+                        recs.append(model.Recommendation(r["number"], r["title"], r["text"], updates))
+            if _ok(c["number"], c["title"]):
+                chapters.append(model.Chapter(c["number"], c["title"], tuple(recs)))
+
+    if ctx.problems and any(p.severity == "error" for p in ctx.problems):
+        return None
+    boilerplate = raw.get("boilerplate", {})
+    return model.Report(
+        country=country,
+        round=raw["round"],
+        meetings=tuple(meetings),
+        chapters=tuple(chapters),
+        original_language=raw.get("original_language"),
+        country_name=raw.get("country_name"),
+        title=raw.get("title"),
+        chapter_label=raw.get("chapter_label"),
+        rating_scale=scale_name,
+        date=raw.get("date"),
+        boilerplate=tuple((k, v) for k, v in boilerplate.items()),
+        source=ctx.file,
+    )
+
+
+def _unique(ctx: _Ctx, seen: dict[str, yaml.Node], value: Any, node: yaml.Node | None, path: str, what: str) -> None:
+    if not _ok(value):
+        return
+    if value in seen:
+        line, _ = _position(seen[value])
+        ctx.error(node, path, f"duplicate {what} number {value} (first on line {line})",
+                  f"{what} numbers must be unique in a report")
+    else:
+        seen[value] = node
+
+
+def _updates(ctx: _Ctx, raw: Any, rpath: str, meetings: dict[int, yaml.Node], scale) -> tuple[model.Update, ...] | None:
+    if not _ok(raw):
+        return None
+    out: list[model.Update] = []
+    seen: dict[int, yaml.Node] = {}
+    ok = True
+    for ui, (_, u) in enumerate(raw):
+        upath = f"{rpath}.updates[{ui}]"
+        if not _ok(u):
+            ok = False
+            continue
+        un = u["__nodes__"]
+        if _ok(u["meeting"]):
+            if u["meeting"] not in meetings:
+                ctx.error(un["meeting"], f"{upath}.meeting", f"no meeting number {u['meeting']} is defined",
+                          "defined meetings: " + (", ".join(str(n) for n in meetings) or "none"))
+                ok = False
+            elif u["meeting"] in seen:
+                line, _ = _position(seen[u["meeting"]])
+                ctx.error(un["meeting"], f"{upath}.meeting",
+                          f"a second update for meeting {u['meeting']} (first on line {line})")
+                ok = False
+            else:
+                seen[u["meeting"]] = un["meeting"]
+        if _ok(u["rating"]) and scale is not None and u["rating"] not in scale.values:
+            close = difflib.get_close_matches(u["rating"], scale.values, n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]!r}? " if close else "") + "allowed: " + ", ".join(scale.values)
+            ctx.error(un["rating"], f"{upath}.rating", f"unknown rating {u['rating']!r}", hint)
+            ok = False
+        if ok and _ok(u["meeting"], u["rating"], u["government_report"], u["assessment"], u.get("conclusion")):
+            out.append(model.Update(u["meeting"], u["rating"], u["government_report"], u["assessment"],
+                                    u.get("conclusion")))
+        else:
+            ok = False
+    return tuple(out) if ok else None
+
+
+def _check_languages(ctx: _Ctx, report: model.Report) -> None:
+    """Warn, per language, where a field lacks a language the rest of the report is written in."""
+    languages: list[str] = []
+    for _, texts, _ in ctx.localized:
+        for lang in texts:
+            if lang not in languages:
+                languages.append(lang)
+    for path, texts, node in ctx.localized:
+        for lang in languages:
+            if lang not in texts:
+                ctx.error(node, path, f"no {lang!r} text (the report is written in {', '.join(languages)})",
+                          f"add '{lang}:', or build without that language", severity="warning")
+
+
+def report_languages(report: model.Report) -> tuple[str, ...]:
+    """Return the languages the report's data is written in, in order of first use."""
+    seen: list[str] = []
+
+    def add(loc: model.Localized | None) -> None:
+        if loc is not None:
+            for lang in loc.languages:
+                if lang not in seen:
+                    seen.append(lang)
+
+    for _, rec in report.recommendations():
+        add(rec.title)
+        add(rec.text)
+    for chapter in report.chapters:
+        add(chapter.title)
+    return tuple(seen)

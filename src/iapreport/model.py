@@ -1,0 +1,146 @@
+"""The report as typed, immutable data: what `load` produces and `compose` consumes.
+
+Nothing here knows about files, YAML, templates or output formats. Every human-readable value is a
+`Localized`: the text of one field in every language the data gives it in.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Iterator
+
+FORMAT = "iapreport/1"
+
+
+@dataclass(frozen=True)
+class Localized:
+    """One human-readable field in several languages.
+
+    `universal` is set when the data gave a plain string (allowed for names and codes): it then
+    serves every edition. Otherwise `texts` maps a language code (``en``, ``ru``) to its text.
+    """
+
+    texts: tuple[tuple[str, str], ...] = ()
+    universal: str | None = None
+
+    @classmethod
+    def of(cls, value: str | dict[str, str]) -> "Localized":
+        """Return a Localized from a plain string or a ``{lang: text}`` mapping."""
+        if isinstance(value, str):
+            return cls(universal=value)
+        return cls(texts=tuple(value.items()))
+
+    def get(self, lang: str) -> str | None:
+        """Return the text for `lang`, the universal text, or None when the data lacks it."""
+        if self.universal is not None:
+            return self.universal
+        for code, text in self.texts:
+            if code == lang:
+                return text
+        return None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Return the language codes this field is given in (empty for a universal text)."""
+        return tuple(code for code, _ in self.texts)
+
+
+@dataclass(frozen=True)
+class Expert:
+    """A member of the assessment team of one monitoring meeting."""
+
+    name: Localized
+    affiliation: Localized
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A monitoring (plenary) meeting at which the progress update was assessed."""
+
+    number: int
+    start: _dt.date
+    end: _dt.date
+    place: Localized
+    experts: tuple[Expert, ...]
+    sources: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one meeting found about one recommendation."""
+
+    meeting: int
+    rating: str
+    government_report: Localized
+    assessment: Localized
+    conclusion: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommendation of the monitoring report and every update on it since.
+
+    `number` is the label as printed: ``"7"`` or a dotted label such as ``"1.1"``.
+    """
+
+    number: str
+    title: Localized
+    text: Localized
+    updates: tuple[Update, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter (or pillar) of the report, grouping recommendations in file order."""
+
+    number: str
+    title: Localized
+    recommendations: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole progress update, validated: what one data file describes."""
+
+    country: str
+    round: int
+    meetings: tuple[Meeting, ...]
+    chapters: tuple[Chapter, ...]
+    original_language: str | None = None
+    country_name: Localized | None = None
+    title: Localized | None = None
+    chapter_label: Localized | None = None
+    rating_scale: str = "progress"
+    date: _dt.date | None = None
+    #: boilerplate block name -> replacement Markdown, or None where the report drops the block
+    boilerplate: tuple[tuple[str, Localized | None], ...] = ()
+    #: where the data came from (for messages), not part of the publication
+    source: str = field(default="<memory>", compare=False)
+
+    def recommendations(self) -> Iterator[tuple[Chapter, Recommendation]]:
+        """Yield every recommendation with its chapter, in publication order."""
+        for chapter in self.chapters:
+            for recommendation in chapter.recommendations:
+                yield chapter, recommendation
+
+    def meeting(self, number: int) -> Meeting:
+        """Return the meeting with that number (validated data always has it)."""
+        for meeting in self.meetings:
+            if meeting.number == number:
+                return meeting
+        raise KeyError(number)
+
+    @property
+    def publication_date(self) -> _dt.date:
+        """Return the date the publication carries: the data's, else the last meeting's end."""
+        if self.date is not None:
+            return self.date
+        return max(meeting.end for meeting in self.meetings)
+
+    def boilerplate_override(self, name: str) -> tuple[bool, Localized | None]:
+        """Return (overridden, text) for a boilerplate block; text None means dropped."""
+        for key, value in self.boilerplate:
+            if key == name:
+                return True, value
+        return False, None

@@ -1,0 +1,69 @@
+"""Rating scales: the values a report's `rating` may take and their English msgids.
+
+The scales are data (``templates/scales.yaml``); this module only reads them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import yaml
+
+from .resources import templates_dir
+
+DEFAULT_SCALE = "progress"
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One value of a scale, with the msgids that say it in prose."""
+
+    value: str
+    label: str
+    count_singular: str
+    count_plural: str
+    conclusion: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered rating scale (the order of the summary table's header)."""
+
+    name: str
+    ratings: tuple[Rating, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Return the rating values in scale order."""
+        return tuple(rating.value for rating in self.ratings)
+
+    def rating(self, value: str) -> Rating:
+        """Return the rating with that value (KeyError when the scale lacks it)."""
+        for rating in self.ratings:
+            if rating.value == value:
+                return rating
+        raise KeyError(value)
+
+
+@functools.lru_cache(maxsize=None)
+def scales() -> dict[str, Scale]:
+    """Return every shipped scale by name."""
+    with open(templates_dir() / "scales.yaml", encoding="utf-8") as stream:
+        raw = yaml.safe_load(stream)
+    return {
+        name: Scale(
+            name=name,
+            ratings=tuple(
+                Rating(
+                    value=item["value"],
+                    label=item["label"],
+                    count_singular=item["count"][0],
+                    count_plural=item["count"][1],
+                    conclusion=item["conclusion"],
+                )
+                for item in body["ratings"]
+            ),
+        )
+        for name, body in raw.items()
+    }

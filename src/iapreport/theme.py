@@ -1,0 +1,147 @@
+"""The theme: one style sheet (page, fonts, colours, semantic styles) for both writers.
+
+Read from ``templates/theme.yaml`` (or another file), resolved once: each style's `base` chain is
+flattened so a writer reads plain, complete `Style` values.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .resources import templates_dir
+
+
+class ThemeError(Exception):
+    """The theme file is inconsistent (unknown base, colour or font)."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """Every property of a paragraph style, resolved (no inheritance left)."""
+
+    name: str
+    font: str = "serif"
+    size: float = 10.5
+    leading: float = 1.3  # line height as a multiple of the size
+    bold: bool = False
+    italic: bool = False
+    upper: bool = False
+    colour: str = "000000"
+    align: str = "left"  # left, center, right, justify
+    space_before: float = 0.0
+    space_after: float = 0.0
+    left_indent: float = 0.0
+    first_line_indent: float = 0.0
+    keep_with_next: bool = False
+    background: str | None = None
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font family: its name and the TTF files of its four faces (found in a PyPI package)."""
+
+    key: str
+    family: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page size and margins, in millimetres."""
+
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    header_distance: float
+    footer_distance: float
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+
+PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+_STYLE_KEYS = {f.name for f in fields(Style)} - {"name"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    page: Page
+    fonts: dict[str, FontFamily]
+    colours: dict[str, str]
+    styles: dict[str, Style]
+
+    def style(self, name: str) -> Style:
+        """Return the named style; ``rating-<value>`` falls back to ``rating``."""
+        try:
+            return self.styles[name]
+        except KeyError:
+            if name.startswith("rating-") and "rating" in self.styles:
+                return self.styles["rating"]
+            raise ThemeError(f"the theme has no style {name!r}") from None
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)  # locate without importing the package
+    if spec is None or not spec.submodule_search_locations:
+        raise ThemeError(f"font package {package!r} is not installed (pip install {package.replace('_', '-')})")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def load_theme(path: str | Path | None = None) -> Theme:
+    """Return the theme in `path` (default: the shipped ``templates/theme.yaml``)."""
+    return _load_theme(str(path or templates_dir() / "theme.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_theme(path: str) -> Theme:
+    with open(path, encoding="utf-8") as stream:
+        raw = yaml.safe_load(stream)
+    p = raw["page"]
+    width, height = PAGE_SIZES[p.get("size", "A4")]
+    page = Page(width, height, p["margin_top"], p["margin_bottom"], p["margin_left"], p["margin_right"],
+                p["header_distance"], p["footer_distance"])
+    colours = {k: str(v).lstrip("#").upper() for k, v in raw.get("colours", {}).items()}
+    fonts = {}
+    for key, f in raw["fonts"].items():
+        base = _package_dir(f["package"])
+        fonts[key] = FontFamily(key, f["family"], *(base / f[face] for face in
+                                                    ("regular", "bold", "italic", "bold_italic")))
+    styles: dict[str, Style] = {}
+    raw_styles: dict[str, dict] = raw["styles"]
+
+    def resolve(name: str, chain: tuple[str, ...] = ()) -> dict:
+        if name in chain:
+            raise ThemeError(f"style {name!r} inherits from itself")
+        if name not in raw_styles:
+            raise ThemeError(f"unknown base style {name!r}")
+        body = dict(raw_styles[name])
+        base = body.pop("base", None)
+        unknown = set(body) - _STYLE_KEYS
+        if unknown:
+            raise ThemeError(f"style {name!r} has unknown properties: {', '.join(sorted(unknown))}")
+        merged = resolve(base, chain + (name,)) if base else {}
+        merged.update(body)
+        return merged
+
+    for name in raw_styles:
+        values = resolve(name)
+        for key in ("colour", "background"):
+            if values.get(key) is not None:
+                value = str(values[key])
+                values[key] = colours.get(value, value.lstrip("#").upper())
+        if values.get("font", "serif") not in fonts:
+            raise ThemeError(f"style {name!r} uses unknown font {values['font']!r}")
+        styles[name] = Style(name=name, **values)
+    return Theme(page, fonts, colours, styles)

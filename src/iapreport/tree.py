@@ -1,0 +1,246 @@
+"""The format-neutral document tree between `compose` and the writers.
+
+Small frozen dataclasses: what a publication is made of, with every string already translated and
+formatted. Each block carries a semantic `style` name that the theme resolves for both writers.
+This module imports nothing else from iapreport, so writers depend on it alone.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of inline text with one set of attributes.
+
+    `link` is a URL (only http, https and mailto are ever set); `line_break` marks a hard break
+    and carries no text.
+    """
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None
+    line_break: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of runs. `source` names the data field it came from, for messages."""
+
+    runs: tuple[Run, ...]
+    style: str = "body"
+    source: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join("\n" if run.line_break else run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading: `level` 1–3 maps to Word's Heading 1–3 and to the PDF outline depth.
+
+    `anchor` is a stable name for links and bookmarks; `toc` says whether the table of contents
+    lists it; `outline` whether the PDF bookmarks do.
+    """
+
+    text: str
+    level: int
+    anchor: str | None = None
+    style: str = "heading-1"
+    toc: bool = True
+    outline: bool = True
+    #: the text the TOC and bookmarks show, when it differs from the heading itself
+    toc_text: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list: blocks (paragraphs, nested lists)."""
+
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """An ordered or bullet list.
+
+    `marker` is ``"bullet"``, ``"decimal-dot"`` (1.) or ``"decimal-paren"`` (1)); `start` is the
+    first number of an ordered list. `level` is the nesting depth, 0 outermost.
+    """
+
+    items: tuple[ListItem, ...]
+    marker: str = "bullet"
+    start: int = 1
+    level: int = 0
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: paragraphs, with a style for the cell (e.g. a rating colour)."""
+
+    paragraphs: tuple[Paragraph, ...]
+    style: str = "table-cell"
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table whose first `header_rows` rows repeat on every page it spans.
+
+    `widths` are relative column widths (they sum to 1).
+    """
+
+    rows: tuple[Row, ...]
+    widths: tuple[float, ...]
+    header_rows: int = 1
+    style: str = "summary-table"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    text: str
+    level: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    """Where the table of contents stands, with its entries (known before layout)."""
+
+    title: str
+    entries: tuple[TocEntry, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page."""
+
+
+Block = Union[Paragraph, Heading, ListBlock, Table, TableOfContents, PageBreak]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of pages with its own furniture: the cover has none, the body a header and numbers."""
+
+    blocks: tuple[Block, ...]
+    running_header: str | None = None
+    page_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Document properties for both formats."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: tuple[str, ...]
+    language: str  # BCP 47 tag, e.g. en-GB, ru-RU
+    date: _dt.date
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole publication in one language."""
+
+    metadata: Metadata
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def blocks(self) -> Iterator[Block]:
+        """Yield every top-level block of every section, in order."""
+        for section in self.sections:
+            yield from section.blocks
+
+    def headings(self) -> Iterator[Heading]:
+        for block in self.blocks():
+            if isinstance(block, Heading):
+                yield block
+
+
+def walk_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> Iterator[Paragraph]:
+    """Yield every paragraph in `blocks`, descending into lists and tables."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_paragraphs(item.blocks)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+
+
+def dump(document: Document) -> str:
+    """Return a readable text dump of the tree: the golden-file form, reviewed in diffs."""
+    lines: list[str] = []
+    md = document.metadata
+    lines.append(f"metadata title={md.title!r} language={md.language} date={md.date.isoformat()}")
+    lines.append(f"  subject={md.subject!r}")
+    lines.append(f"  author={md.author!r} keywords={list(md.keywords)!r}")
+    for number, section in enumerate(document.sections, 1):
+        lines.append(f"section {number} header={section.running_header!r} page_numbers={section.page_numbers}")
+        _dump_blocks(section.blocks, lines, 1)
+    return "\n".join(lines) + "\n"
+
+
+def _runs(runs: tuple[Run, ...]) -> str:
+    out = []
+    for run in runs:
+        if run.line_break:
+            out.append("⏎")
+            continue
+        text = run.text
+        if run.bold:
+            text = f"**{text}**"
+        if run.italic:
+            text = f"_{text}_"
+        if run.link:
+            text = f"[{text}]<{run.link}>"
+        out.append(text)
+    return "".join(out)
+
+
+def _dump_blocks(blocks, lines: list[str], depth: int) -> None:
+    pad = "  " * depth
+    for block in blocks:
+        if isinstance(block, Heading):
+            extra = "" if block.toc else " notoc"
+            lines.append(f"{pad}heading {block.level} [{block.style}] #{block.anchor}{extra}: {block.text}")
+        elif isinstance(block, Paragraph):
+            lines.append(f"{pad}para [{block.style}]: {_runs(block.runs)}")
+        elif isinstance(block, ListBlock):
+            lines.append(f"{pad}list {block.marker} start={block.start} level={block.level}")
+            for item in block.items:
+                lines.append(f"{pad}  item")
+                _dump_blocks(item.blocks, lines, depth + 2)
+        elif isinstance(block, Table):
+            widths = ", ".join(f"{w:.2f}" for w in block.widths)
+            lines.append(f"{pad}table [{block.style}] header_rows={block.header_rows} widths=[{widths}]")
+            for row in block.rows:
+                cells = " | ".join(
+                    f"{' / '.join(_runs(p.runs) for p in cell.paragraphs)}"
+                    + (f" [{cell.style}]" if cell.style != "table-cell" else "")
+                    + (f" (span {cell.colspan})" if cell.colspan > 1 else "")
+                    for cell in row.cells
+                )
+                lines.append(f"{pad}  row: {cells}")
+        elif isinstance(block, TableOfContents):
+            lines.append(f"{pad}toc: {block.title}")
+            for entry in block.entries:
+                lines.append(f"{pad}  {'  ' * (entry.level - 1)}{entry.text} -> #{entry.anchor}")
+        elif isinstance(block, PageBreak):
+            lines.append(f"{pad}page-break")

@@ -1,0 +1,53 @@
+"""Writers: a document tree and the theme in, a file out. They never translate or format data.
+
+`WRITERS` maps a format name to its writer function ``write(document, theme, path)``; writers
+import only `tree` and `theme`. Every writer writes through `atomic_output`, so a failed build
+leaves no half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+
+class WriterError(Exception):
+    """The document cannot be written faithfully (e.g. a character no font can draw)."""
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; move it into place only if the block succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def get_writer(fmt: str) -> Callable:
+    """Return the writer function for a format name (``docx`` or ``pdf``)."""
+    if fmt == "docx":
+        from .docx import write_docx
+
+        return write_docx
+    if fmt == "pdf":
+        from .pdf import write_pdf
+
+        return write_pdf
+    raise ValueError(f"unknown format {fmt!r} (known: docx, pdf)")
+
+
+FORMATS = ("docx", "pdf")

@@ -1,0 +1,282 @@
+"""The only raw WordprocessingML in iapreport: what python-docx has no API for.
+
+Fields (TOC, PAGE, PAGEREF), bookmarks, internal and external hyperlinks, list numbering
+definitions, table header repetition and shading, language and font attributes, updateFields.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+# -- run properties ------------------------------------------------------------------------------
+
+
+def _child(parent, tag: str, *, first: bool = False):
+    """Return the child `tag` of `parent`, creating it (at the front when `first`) if absent."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        if first:
+            parent.insert(0, found)
+        else:
+            parent.append(found)
+    return found
+
+
+def set_fonts(rPr, family: str) -> None:
+    """Name `family` for every script, dropping theme-font references that would override it."""
+    fonts = _child(rPr, "w:rFonts", first=True)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), family)
+
+
+def set_lang(rPr, tag: str) -> None:
+    """Mark text as written in `tag` (e.g. ru-RU), so Word spell-checks it in that language."""
+    lang = _child(rPr, "w:lang")
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    lang.set(qn("w:bidi"), tag)
+
+
+def set_doc_defaults(styles_element, family: str, size_pt: float, tag: str) -> None:
+    """Set the document-wide default font, size and language (w:docDefaults)."""
+    defaults = _child(styles_element, "w:docDefaults", first=True)
+    rpr_default = _child(defaults, "w:rPrDefault", first=True)
+    rPr = _child(rpr_default, "w:rPr")
+    set_fonts(rPr, family)
+    for tag_name in ("w:sz", "w:szCs"):
+        _child(rPr, tag_name).set(qn("w:val"), str(round(size_pt * 2)))
+    set_lang(rPr, tag)
+
+
+def set_caps(rPr) -> None:
+    _child(rPr, "w:caps").set(qn("w:val"), "1")
+
+
+# -- bookmarks, fields, hyperlinks -------------------------------------------------------------
+
+
+def add_bookmark(paragraph_element, bookmark_id: int, name: str) -> None:
+    """Wrap the paragraph's content in a bookmark named `name`."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    pPr = paragraph_element.find(qn("w:pPr"))
+    index = 1 if pPr is not None else 0
+    paragraph_element.insert(index, start)
+    paragraph_element.append(end)
+
+
+def _fld_char(kind: str, dirty: bool = False):
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    if dirty:
+        char.set(qn("w:dirty"), "true")
+    run.append(char)
+    return run
+
+
+def _instr(text: str):
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {text} "
+    run.append(instr)
+    return run
+
+
+def text_run(text: str, rPr=None):
+    run = OxmlElement("w:r")
+    if rPr is not None:
+        run.append(rPr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def tab_run():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    return run
+
+
+def field_begin(parent, instruction: str, dirty: bool = False) -> None:
+    """Append the start of a complex field (begin, instruction, separate) to `parent`."""
+    parent.append(_fld_char("begin", dirty))
+    parent.append(_instr(instruction))
+    parent.append(_fld_char("separate"))
+
+
+def field_end(parent) -> None:
+    parent.append(_fld_char("end"))
+
+
+def add_simple_field(paragraph_element, instruction: str, cached: str) -> None:
+    """Append a whole field (e.g. PAGE) with its cached result."""
+    field_begin(paragraph_element, instruction)
+    paragraph_element.append(text_run(cached))
+    field_end(paragraph_element)
+
+
+def internal_hyperlink(anchor: str):
+    """Return a w:hyperlink to a bookmark in this document."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    return link
+
+
+def external_hyperlink(part, url: str):
+    """Return a w:hyperlink to `url`, registering the relationship on `part`."""
+    rel_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    link.set(qn("w:history"), "1")
+    return link
+
+
+def set_update_fields(settings_element) -> None:
+    """Ask Word to refresh every field (TOC page numbers) when it opens the document."""
+    update = _child(settings_element, "w:updateFields")
+    update.set(qn("w:val"), "true")
+
+
+# -- numbering ---------------------------------------------------------------------------------
+
+_BULLETS = ("•", "◦", "▪")
+
+
+def abstract_num(abstract_id: int, marker: str, indent_twips: int, hanging_twips: int, font: str):
+    """Return a w:abstractNum for a list marker kind (bullet, decimal-dot, decimal-paren)."""
+    element = OxmlElement("w:abstractNum")
+    element.set(qn("w:abstractNumId"), str(abstract_id))
+    multi = OxmlElement("w:multiLevelType")
+    multi.set(qn("w:val"), "multilevel")
+    element.append(multi)
+    for level in range(9):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(level))
+        start = OxmlElement("w:start")
+        start.set(qn("w:val"), "1")
+        fmt = OxmlElement("w:numFmt")
+        text = OxmlElement("w:lvlText")
+        if marker == "bullet":
+            fmt.set(qn("w:val"), "bullet")
+            text.set(qn("w:val"), _BULLETS[level % len(_BULLETS)])
+        else:
+            fmt.set(qn("w:val"), "decimal")
+            text.set(qn("w:val"), f"%{level + 1}" + (")" if marker == "decimal-paren" else "."))
+        jc = OxmlElement("w:lvlJc")
+        jc.set(qn("w:val"), "left")
+        pPr = OxmlElement("w:pPr")
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), str(indent_twips * (level + 1)))
+        ind.set(qn("w:hanging"), str(hanging_twips))
+        pPr.append(ind)
+        rPr = OxmlElement("w:rPr")
+        set_fonts(rPr, font)
+        for child in (start, fmt, text, jc, pPr, rPr):
+            lvl.append(child)
+        element.append(lvl)
+    return element
+
+
+def num(num_id: int, abstract_id: int, start_level: int, start: int):
+    """Return a w:num instance of an abstract list, restarting at `start` on `start_level`."""
+    element = OxmlElement("w:num")
+    element.set(qn("w:numId"), str(num_id))
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), str(abstract_id))
+    element.append(ref)
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), str(start_level))
+    start_override = OxmlElement("w:startOverride")
+    start_override.set(qn("w:val"), str(start))
+    override.append(start_override)
+    element.append(override)
+    return element
+
+
+def add_to_numbering(numbering_element, abstract_elements, num_elements) -> None:
+    """Add definitions in schema order: every w:abstractNum before any w:num."""
+    first_num = numbering_element.find(qn("w:num"))
+    for element in abstract_elements:
+        if first_num is not None:
+            first_num.addprevious(element)
+        else:
+            numbering_element.append(element)
+    for element in num_elements:
+        numbering_element.append(element)
+
+
+def set_numbering(pPr, num_id: int, level: int) -> None:
+    numPr = _child(pPr, "w:numPr")
+    ilvl = _child(numPr, "w:ilvl")
+    ilvl.set(qn("w:val"), str(level))
+    numId = _child(numPr, "w:numId")
+    numId.set(qn("w:val"), str(num_id))
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+def set_header_row(tr) -> None:
+    """Repeat this row at the top of every page the table spans."""
+    trPr = tr.get_or_add_trPr()
+    trPr.append(OxmlElement("w:tblHeader"))
+
+
+def set_cant_split(tr) -> None:
+    """Keep the row on one page."""
+    trPr = tr.get_or_add_trPr()
+    trPr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def set_shading(tc, fill: str) -> None:
+    tcPr = tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcPr.append(shd)
+
+
+def set_table_borders(tbl, colour: str) -> None:
+    tblPr = tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4")
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), colour)
+        borders.append(element)
+    tblPr.append(borders)
+
+
+# -- packaging ---------------------------------------------------------------------------------
+
+
+def normalize_zip(data: bytes, timestamp: tuple[int, int, int, int, int, int]) -> bytes:
+    """Return the package rewritten with fixed entry times, so equal input gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=timestamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,362 @@
+"""Document tree + theme → a Word-native DOCX (python-docx).
+
+Word's own Heading 1–3 styles, a TOC field whose cached result already lists every entry (linked
+to bookmarks on the headings, refreshed by Word on open for page numbers), real list numbering,
+a summary table whose header rows repeat, the edition's language on the defaults and runs, page
+numbers as PAGE fields, and no header on the cover. Raw XML lives in `_ooxml`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from .. import tree
+from ..theme import Style, Theme
+from . import _ooxml, atomic_output
+
+#: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
+HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+TOC_STYLES = {1: "TOC 1", 2: "TOC 2", 3: "TOC 3"}
+LIST_INDENT_TWIPS = 425  # 0.75 cm per level
+LIST_HANGING_TWIPS = 425
+
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def word_style_name(name: str) -> str:
+    """Return the Word style that carries theme style `name` (``IAP body`` for ``body``)."""
+    return f"IAP {name}"
+
+
+def _apply_style(word_style, style: Style, theme: Theme) -> None:
+    """Copy a theme style's properties onto a Word paragraph style."""
+    font = word_style.font
+    family = theme.fonts[style.font].family
+    _ooxml.set_fonts(word_style.element.get_or_add_rPr(), family)
+    font.size = Pt(style.size)
+    font.bold = style.bold
+    font.italic = style.italic
+    font.color.rgb = RGBColor.from_string(style.colour)
+    if style.upper:
+        _ooxml.set_caps(word_style.element.get_or_add_rPr())
+    fmt = word_style.paragraph_format
+    fmt.alignment = _ALIGN[style.align]
+    fmt.space_before = Pt(style.space_before)
+    fmt.space_after = Pt(style.space_after)
+    fmt.line_spacing = style.leading
+    fmt.keep_with_next = style.keep_with_next
+    fmt.widow_control = True
+    if style.left_indent:
+        fmt.left_indent = Pt(style.left_indent)
+    if style.first_line_indent:
+        fmt.first_line_indent = Pt(style.first_line_indent)
+
+
+def build_styles(document, theme: Theme) -> dict[str, str]:
+    """Create a Word style for every theme style; return theme name → Word style name."""
+    styles = document.styles
+    mapping: dict[str, str] = {}
+    for name, style in theme.styles.items():
+        word_name = word_style_name(name)
+        if word_name not in [s.name for s in styles]:
+            word_style = styles.add_style(word_name, WD_STYLE_TYPE.PARAGRAPH)
+            word_style.base_style = styles["Normal"]
+        else:
+            word_style = styles[word_name]
+        _apply_style(word_style, style, theme)
+        mapping[name] = word_name
+    # Word's own heading and TOC styles take the theme's values, so navigation and TOC work natively
+    for level, word_name in HEADING_STYLES.items():
+        word_style = styles[word_name]
+        _apply_style(word_style, theme.style(f"heading-{level}"), theme)
+    for level, word_name in TOC_STYLES.items():
+        if word_name not in [s.name for s in styles]:
+            word_style = styles.add_style(word_name, WD_STYLE_TYPE.PARAGRAPH)
+            word_style.base_style = styles["Normal"]
+        else:
+            word_style = styles[word_name]
+        _apply_style(word_style, theme.style("toc-1" if level == 1 else "toc-2"), theme)
+        word_style.paragraph_format.left_indent = Pt(theme.style("toc-2").left_indent * (level - 1))
+        word_style.paragraph_format.tab_stops.add_tab_stop(Mm(theme.page.text_width), WD_TAB_ALIGNMENT.RIGHT,
+                                                           WD_TAB_LEADER.DOTS)
+    _apply_style(styles["Normal"], theme.style("body"), theme)
+    return mapping
+
+
+@dataclass
+class _Writer:
+    document: object
+    theme: Theme
+    language: str
+    styles: dict[str, str]
+    bookmark_id: int = 0
+    next_num_id: int = 1000
+    abstract_ids: dict[str, int] = field(default_factory=dict)
+    pending_abstracts: list = field(default_factory=list)
+    pending_nums: list = field(default_factory=list)
+
+    @property
+    def body(self):
+        return self.document
+
+    # -- inline --------------------------------------------------------------------------------
+
+    def _run_properties(self, run: tree.Run):
+        rPr = OxmlElement("w:rPr")
+        if run.bold:
+            rPr.append(OxmlElement("w:b"))
+        if run.italic:
+            rPr.append(OxmlElement("w:i"))
+        if run.link:
+            colour = OxmlElement("w:color")
+            colour.set(qn("w:val"), self.theme.colours.get("accent", "0563C1"))
+            rPr.append(colour)
+            underline = OxmlElement("w:u")
+            underline.set(qn("w:val"), "single")
+            rPr.append(underline)
+        _ooxml.set_lang(rPr, self.language)
+        return rPr
+
+    def add_runs(self, paragraph, runs: tuple[tree.Run, ...]) -> None:
+        p = paragraph._p
+        for run in runs:
+            if run.line_break:
+                element = OxmlElement("w:r")
+                element.append(OxmlElement("w:br"))
+                p.append(element)
+                continue
+            element = _ooxml.text_run(run.text, self._run_properties(run))
+            if run.link:
+                link = _ooxml.external_hyperlink(self.document.part, run.link)
+                link.append(element)
+                p.append(link)
+            else:
+                p.append(element)
+
+    def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None):
+        container = container or self.document
+        paragraph = container.add_paragraph(style=self.styles[style] if style in self.styles
+                                            else word_style_name(self.theme.style(style).name))
+        self.add_runs(paragraph, runs)
+        return paragraph
+
+    # -- blocks --------------------------------------------------------------------------------
+
+    def heading(self, heading: tree.Heading) -> None:
+        paragraph = self.document.add_paragraph(style=HEADING_STYLES[min(heading.level, 3)])
+        self.add_runs(paragraph, (tree.Run(heading.text),))
+        style = self.theme.style(heading.style)
+        if heading.style != f"heading-{heading.level}":
+            # e.g. a chapter heading: Word's Heading style, with the theme's own look on top
+            for run in paragraph.runs:
+                run.font.size = Pt(style.size)
+                if style.upper:
+                    run.font.all_caps = True
+            paragraph.paragraph_format.space_before = Pt(style.space_before)
+            paragraph.paragraph_format.space_after = Pt(style.space_after)
+        if heading.anchor:
+            self.bookmark_id += 1
+            _ooxml.add_bookmark(paragraph._p, self.bookmark_id, heading.anchor)
+
+    def toc(self, toc: tree.TableOfContents) -> None:
+        self.paragraph("toc-title", (tree.Run(toc.title),))
+        if not toc.entries:
+            return
+        levels = max(entry.level for entry in toc.entries)
+        paragraphs = []
+        for entry in toc.entries:
+            paragraph = self.document.add_paragraph(style=TOC_STYLES[min(entry.level, 3)])
+            paragraphs.append(paragraph)
+            p = paragraph._p
+            if entry is toc.entries[0]:
+                _ooxml.field_begin(p, f'TOC \\o "1-{levels}" \\h \\z \\u', dirty=True)
+            link = _ooxml.internal_hyperlink(entry.anchor)
+            rPr = OxmlElement("w:rPr")
+            _ooxml.set_lang(rPr, self.language)
+            link.append(_ooxml.text_run(entry.text, rPr))
+            link.append(_ooxml.tab_run())
+            p.append(link)
+        _ooxml.field_end(paragraphs[-1]._p)
+
+    def list_block(self, block: tree.ListBlock, container=None) -> None:
+        container = container or self.document
+        num_id = self._new_list(block.marker, block.level, block.start)
+        indent = Pt(0)
+        for item in block.items:
+            first = True
+            for inner in item.blocks:
+                if isinstance(inner, tree.Paragraph):
+                    paragraph = self.paragraph(inner.style, inner.runs, container)
+                    fmt = paragraph.paragraph_format
+                    if first:
+                        _ooxml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, block.level)
+                    indent = LIST_INDENT_TWIPS * (block.level + 1)
+                    fmt.left_indent = Pt(indent / 20)
+                    fmt.first_line_indent = Pt(-LIST_HANGING_TWIPS / 20) if first else Pt(0)
+                    fmt.space_after = Pt(3)
+                    first = False
+                elif isinstance(inner, tree.ListBlock):
+                    self.list_block(inner, container)
+                    first = False
+                else:
+                    self.block(inner)
+
+    def _new_list(self, marker: str, level: int, start: int) -> int:
+        if marker not in self.abstract_ids:
+            abstract_id = 900 + len(self.abstract_ids)
+            self.abstract_ids[marker] = abstract_id
+            self.pending_abstracts.append(_ooxml.abstract_num(
+                abstract_id, marker, LIST_INDENT_TWIPS, LIST_HANGING_TWIPS,
+                self.theme.fonts[self.theme.style("body").font].family))
+        self.next_num_id += 1
+        self.pending_nums.append(_ooxml.num(self.next_num_id, self.abstract_ids[marker], level, start))
+        return self.next_num_id
+
+    def table(self, table: tree.Table) -> None:
+        n_cols = len(table.widths)
+        word_table = self.document.add_table(rows=len(table.rows), cols=n_cols)
+        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        word_table.autofit = False
+        _ooxml.set_table_borders(word_table._tbl, self.theme.colours.get("rule", "999999"))
+        text_width = self.theme.page.text_width
+        widths = [Mm(text_width * w) for w in table.widths]
+        grid = word_table._tbl.tblGrid
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths):
+            col.set(qn("w:w"), str(int(width.twips)))
+        for r, row in enumerate(table.rows):
+            word_row = word_table.rows[r]
+            _ooxml.set_cant_split(word_row._tr)
+            if r < table.header_rows:
+                _ooxml.set_header_row(word_row._tr)
+            col = 0
+            for cell in row.cells:
+                word_cell = word_row.cells[col]
+                if cell.colspan > 1:
+                    word_cell = word_cell.merge(word_row.cells[col + cell.colspan - 1])
+                word_cell.width = sum(widths[col:col + cell.colspan], Mm(0))
+                first_paragraph = word_cell.paragraphs[0]
+                for index, para in enumerate(cell.paragraphs):
+                    target = first_paragraph if index == 0 else word_cell.add_paragraph()
+                    target.style = self.document.styles[word_style_name(self.theme.style(para.style).name)]
+                    self.add_runs(target, para.runs)
+                if not cell.paragraphs:
+                    first_paragraph.style = self.document.styles[word_style_name(self.theme.style(cell.style).name)]
+                background = self.theme.style(cell.style).background
+                if background:
+                    _ooxml.set_shading(word_cell._tc, background)
+                col += cell.colspan
+
+    def page_break(self) -> None:
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+
+    def block(self, block: tree.Block) -> None:
+        if isinstance(block, tree.Heading):
+            self.heading(block)
+        elif isinstance(block, tree.Paragraph):
+            self.paragraph(block.style, block.runs)
+        elif isinstance(block, tree.ListBlock):
+            self.list_block(block)
+        elif isinstance(block, tree.Table):
+            self.table(block)
+        elif isinstance(block, tree.TableOfContents):
+            self.toc(block)
+        elif isinstance(block, tree.PageBreak):
+            self.page_break()
+        else:  # pragma: no cover - the tree has no other block kinds
+            raise TypeError(f"unknown block {type(block).__name__}")
+
+    def finish(self) -> None:
+        numbering = self.document.part.numbering_part.element
+        _ooxml.add_to_numbering(numbering, self.pending_abstracts, self.pending_nums)
+
+
+def _setup_section(section, theme: Theme) -> None:
+    page = theme.page
+    section.page_width = Mm(page.width)
+    section.page_height = Mm(page.height)
+    section.top_margin = Mm(page.margin_top)
+    section.bottom_margin = Mm(page.margin_bottom)
+    section.left_margin = Mm(page.margin_left)
+    section.right_margin = Mm(page.margin_right)
+    section.header_distance = Mm(page.header_distance)
+    section.footer_distance = Mm(page.footer_distance)
+
+
+def _timestamp(day: _dt.date) -> _dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).replace(tzinfo=None)
+    return _dt.datetime(day.year, day.month, day.day)
+
+
+def render_docx(document: tree.Document, theme: Theme) -> bytes:
+    """Return the DOCX bytes of `document`."""
+    word = docx.Document()
+    language = document.metadata.language
+    body_style = theme.style("body")
+    _ooxml.set_doc_defaults(word.styles.element, theme.fonts[body_style.font].family, body_style.size, language)
+    styles = build_styles(word, theme)
+    _ooxml.set_update_fields(word.settings.element)
+    writer = _Writer(word, theme, language, styles)
+
+    for index, section in enumerate(document.sections):
+        if index == 0:
+            word_section = word.sections[0]
+        else:
+            word_section = word.add_section(WD_SECTION.NEW_PAGE)
+        _setup_section(word_section, theme)
+        if index > 0:
+            word_section.header.is_linked_to_previous = False
+            word_section.footer.is_linked_to_previous = False
+            header = word_section.header.paragraphs[0]
+            footer = word_section.footer.paragraphs[0]
+            header.text = ""
+            footer.text = ""
+            if section.running_header:
+                header.style = word.styles[styles["header"]]
+                writer.add_runs(header, (tree.Run(section.running_header),))
+            if section.page_numbers:
+                footer.style = word.styles[styles["footer"]]
+                _ooxml.add_simple_field(footer._p, "PAGE", "1")
+        for block in section.blocks:
+            writer.block(block)
+    writer.finish()
+
+    md = document.metadata
+    stamp = _timestamp(md.date)
+    core = word.core_properties
+    core.title = md.title
+    core.subject = md.subject
+    core.author = md.author
+    core.last_modified_by = md.author
+    core.keywords = ", ".join(md.keywords)
+    core.language = md.language
+    core.comments = md.description
+    core.created = stamp
+    core.modified = stamp
+    core.revision = 1
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _ooxml.normalize_zip(buffer.getvalue(), stamp.timetuple()[:6])
+
+
+def write_docx(document: tree.Document, theme: Theme, path: str | Path) -> None:
+    """Write `document` as DOCX to `path` (atomically: nothing is left behind on failure)."""
+    data = render_docx(document, theme)
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
