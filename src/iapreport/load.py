@@ -146,8 +146,9 @@ class Spec:
 
 
 class Str(Spec):
-    def __init__(self, doc: str = "", pattern: re.Pattern[str] | None = None, hint: str | None = None):
-        self.doc, self.pattern, self.hint = doc, pattern, hint
+    def __init__(self, doc: str = "", pattern: re.Pattern[str] | None = None, hint: str | None = None,
+                 choices: Callable[[], list[str]] | None = None):
+        self.doc, self.pattern, self.hint, self.choices = doc, pattern, hint, choices
 
     def check(self, ctx, node, path):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
@@ -166,6 +167,8 @@ class Str(Spec):
         out: dict[str, Any] = {"type": "string", "minLength": 1}
         if self.pattern:
             out["pattern"] = self.pattern.pattern
+        if self.choices:
+            out["enum"] = self.choices()
         if self.doc:
             out["description"] = self.doc
         return out
@@ -456,7 +459,8 @@ MEETING = Obj({
 
 UPDATE = Obj({
     "meeting": F(Int("number of a meeting defined under meetings")),
-    "rating": F(Str("a value of the report's rating scale")),
+    "rating": F(Str("a value of the report's rating scale",
+                    choices=lambda: sorted({v for scale in scales().values() for v in scale.values}))),
     "government_report": F(LangMap("Markdown: the government's report", prose=True)),
     "assessment": F(LangMap("Markdown: the assessment of progress", prose=True)),
     "conclusion": F(LangMap("Markdown: the concluding sentence; generated from the rating when absent",
@@ -487,7 +491,8 @@ REPORT = Obj({
     "date": F(Date("publication date; defaults to the last meeting's end"), required=False),
     "chapter_label": F(LangMap("the word heading a chapter (e.g. Pillar); default Chapter", plain=True),
                        required=False),
-    "rating_scale": F(Str("name of the rating scale; default progress"), required=False),
+    "rating_scale": F(Str("name of the rating scale; default progress", choices=lambda: sorted(scales())),
+                      required=False),
     "boilerplate": F(MapOf(BOILERPLATE_BLOCKS, Boilerplate(), "override or drop the standard blocks"),
                      required=False),
     "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1)),

@@ -155,7 +155,7 @@ def set_update_fields(settings_element) -> None:
 
 # -- numbering ---------------------------------------------------------------------------------
 
-_BULLETS = ("•", "◦", "▪")
+_BULLETS = ("•", "–", "•")
 
 
 def abstract_num(abstract_id: int, marker: str, indent_twips: int, hanging_twips: int, font: str):

@@ -18,10 +18,11 @@ import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from .. import tree
 from ..theme import Style, Theme
@@ -69,22 +70,23 @@ def _apply_style(word_style, style: Style, theme: Theme) -> None:
 def build_styles(document, theme: Theme) -> dict[str, str]:
     """Create a Word style for every theme style; return theme name → Word style name."""
     styles = document.styles
+    existing = {s.name for s in styles}
     mapping: dict[str, str] = {}
     for name, style in theme.styles.items():
         word_name = word_style_name(name)
-        if word_name not in [s.name for s in styles]:
+        if word_name not in existing:
             word_style = styles.add_style(word_name, WD_STYLE_TYPE.PARAGRAPH)
             word_style.base_style = styles["Normal"]
         else:
             word_style = styles[word_name]
         _apply_style(word_style, style, theme)
-        mapping[name] = word_name
+        mapping[name] = word_style.style_id
     # Word's own heading and TOC styles take the theme's values, so navigation and TOC work natively
     for level, word_name in HEADING_STYLES.items():
         word_style = styles[word_name]
         _apply_style(word_style, theme.style(f"heading-{level}"), theme)
     for level, word_name in TOC_STYLES.items():
-        if word_name not in [s.name for s in styles]:
+        if word_name not in existing:
             word_style = styles.add_style(word_name, WD_STYLE_TYPE.PARAGRAPH)
             word_style.base_style = styles["Normal"]
         else:
@@ -94,6 +96,8 @@ def build_styles(document, theme: Theme) -> dict[str, str]:
         word_style.paragraph_format.tab_stops.add_tab_stop(Mm(theme.page.text_width), WD_TAB_ALIGNMENT.RIGHT,
                                                            WD_TAB_LEADER.DOTS)
     _apply_style(styles["Normal"], theme.style("body"), theme)
+    for word_name in list(HEADING_STYLES.values()) + list(TOC_STYLES.values()):
+        mapping[word_name] = styles[word_name].style_id
     return mapping
 
 
@@ -147,17 +151,30 @@ class _Writer:
             else:
                 p.append(element)
 
+    def style_id(self, style: str) -> str:
+        """Return the Word style id of a theme style (``rating-x`` falls back to ``rating``)."""
+        if style not in self.styles:
+            self.styles[style] = self.styles[self.theme.style(style).name]
+        return self.styles[style]
+
+    def new_paragraph(self, style_id: str, container=None):
+        """Append an empty paragraph with a style id (raw XML: python-docx's lookup by name is slow)."""
+        parent = container if container is not None else self.document.element.body
+        p = parent.add_p()
+        pStyle = OxmlElement("w:pStyle")
+        pStyle.set(qn("w:val"), style_id)
+        p.get_or_add_pPr().insert(0, pStyle)
+        return Paragraph(p, self.document._body)
+
     def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None):
-        container = container or self.document
-        paragraph = container.add_paragraph(style=self.styles[style] if style in self.styles
-                                            else word_style_name(self.theme.style(style).name))
+        paragraph = self.new_paragraph(self.style_id(style), container)
         self.add_runs(paragraph, runs)
         return paragraph
 
     # -- blocks --------------------------------------------------------------------------------
 
     def heading(self, heading: tree.Heading) -> None:
-        paragraph = self.document.add_paragraph(style=HEADING_STYLES[min(heading.level, 3)])
+        paragraph = self.new_paragraph(self.styles[HEADING_STYLES[min(heading.level, 3)]])
         self.add_runs(paragraph, (tree.Run(heading.text),))
         style = self.theme.style(heading.style)
         if heading.style != f"heading-{heading.level}":
@@ -179,7 +196,7 @@ class _Writer:
         levels = max(entry.level for entry in toc.entries)
         paragraphs = []
         for entry in toc.entries:
-            paragraph = self.document.add_paragraph(style=TOC_STYLES[min(entry.level, 3)])
+            paragraph = self.new_paragraph(self.styles[TOC_STYLES[min(entry.level, 3)]])
             paragraphs.append(paragraph)
             p = paragraph._p
             if entry is toc.entries[0]:
@@ -193,7 +210,6 @@ class _Writer:
         _ooxml.field_end(paragraphs[-1]._p)
 
     def list_block(self, block: tree.ListBlock, container=None) -> None:
-        container = container or self.document
         num_id = self._new_list(block.marker, block.level, block.start)
         indent = Pt(0)
         for item in block.items:
@@ -248,21 +264,25 @@ class _Writer:
                 if cell.colspan > 1:
                     word_cell = word_cell.merge(word_row.cells[col + cell.colspan - 1])
                 word_cell.width = sum(widths[col:col + cell.colspan], Mm(0))
-                first_paragraph = word_cell.paragraphs[0]
-                for index, para in enumerate(cell.paragraphs):
-                    target = first_paragraph if index == 0 else word_cell.add_paragraph()
-                    target.style = self.document.styles[word_style_name(self.theme.style(para.style).name)]
-                    self.add_runs(target, para.runs)
+                tc = word_cell._tc
+                for p in tc.findall(qn("w:p")):
+                    tc.remove(p)
+                for para in cell.paragraphs:
+                    self.paragraph(para.style, para.runs, tc)
                 if not cell.paragraphs:
-                    first_paragraph.style = self.document.styles[word_style_name(self.theme.style(cell.style).name)]
+                    self.new_paragraph(self.style_id(cell.style), tc)
                 background = self.theme.style(cell.style).background
                 if background:
                     _ooxml.set_shading(word_cell._tc, background)
                 col += cell.colspan
 
     def page_break(self) -> None:
-        paragraph = self.document.add_paragraph()
-        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        p = self.document.element.body.add_p()
+        run = OxmlElement("w:r")
+        br = OxmlElement("w:br")
+        br.set(qn("w:type"), "page")
+        run.append(br)
+        p.append(run)
 
     def block(self, block: tree.Block) -> None:
         if isinstance(block, tree.Heading):
@@ -328,10 +348,10 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
             header.text = ""
             footer.text = ""
             if section.running_header:
-                header.style = word.styles[styles["header"]]
+                header.style = word.styles[word_style_name("header")]
                 writer.add_runs(header, (tree.Run(section.running_header),))
             if section.page_numbers:
-                footer.style = word.styles[styles["footer"]]
+                footer.style = word.styles[word_style_name("footer")]
                 _ooxml.add_simple_field(footer._p, "PAGE", "1")
         for block in section.blocks:
             writer.block(block)

@@ -19,6 +19,7 @@ Built on reportlab platypus in a single layout pass:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyphen
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -67,6 +69,16 @@ _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ESCAPE_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 #: characters reportlab turns into word spaces itself: no glyph is needed for them
 _LAYOUT_WHITESPACE = frozenset("\t\n\r")
+#: typographic equivalents used only where a face lacks the character itself (PT Serif and PT
+#: Sans lack U+202F, which babel puts in Russian numbers and dates): spaces of other widths, and
+#: the Unicode hyphen. Never anything that changes the text's meaning.
+_EQUIVALENTS = {
+    "\u202f": "\u00a0",  # narrow no-break space -> no-break space
+    "\u2007": "\u00a0",  # figure space (no-break) -> no-break space
+    **{chr(c): " " for c in range(0x2000, 0x2007)},  # en quad .. six-per-em space -> space
+    **{chr(c): " " for c in range(0x2008, 0x200B)},  # punctuation, thin, hair space -> space
+    "\u2010": "-",  # hyphen -> hyphen-minus
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,6 +88,7 @@ _LAYOUT_WHITESPACE = frozenset("\t\n\r")
 _font_lock = threading.Lock()
 _registered: dict[Path, str] = {}  # font file -> reportlab font name
 _coverage: dict[str, frozenset[str]] = {}  # font name -> the characters it has glyphs for
+_substitutes: dict[str, dict[int, str]] = {}  # font name -> str.translate table of _EQUIVALENTS
 
 
 def _register_font_file(path: Path) -> str:
@@ -98,7 +111,9 @@ def _register_font_file(path: Path) -> str:
         except Exception as exc:  # reportlab raises assorted errors for unusable files
             raise WriterError(f"cannot use font file {path}: {exc}") from exc
         pdfmetrics.registerFont(font)
-        _coverage[name] = frozenset(map(chr, font.face.charToGlyph))
+        coverage = _coverage[name] = frozenset(map(chr, font.face.charToGlyph))
+        _substitutes[name] = str.maketrans({char: sub for char, sub in _EQUIVALENTS.items()
+                                            if char not in coverage and sub in coverage})
         _registered[path] = name
         return name
 
@@ -280,15 +295,23 @@ class _Builder:
     def face(self, style: Style, bold: bool = False, italic: bool = False) -> str:
         return self.faces[style.font, style.bold or bold, style.italic or italic]
 
-    def check(self, text: str, face: str, where: str) -> None:
-        """Raise WriterError if `face` has no glyph for a character of `text`."""
-        missing = set(text).difference(_coverage[face])
+    def check(self, text: str, face: str, where: str) -> str:
+        """Return `text` as `face` can draw it; raise WriterError for a character it has no glyph for.
+
+        Only the typographic `_EQUIVALENTS` of characters the face lacks are substituted.
+        """
+        coverage = _coverage[face]
+        missing = set(text).difference(coverage)
         if missing and not missing <= _LAYOUT_WHITESPACE:
-            missing -= _LAYOUT_WHITESPACE
+            text = text.translate(_substitutes[face])
+            missing = set(text).difference(coverage) - _LAYOUT_WHITESPACE
+            if not missing:
+                return text
             char = min(missing, key=text.index)
             name = unicodedata.name(char, "unnamed character")
             raise WriterError(f"{where}: the font {face} has no glyph for U+{ord(char):04X} {name} "
                               f"({char!r}); the PDF cannot show it")
+        return text
 
     # styles
 
@@ -334,8 +357,7 @@ class _Builder:
             text = run.text.upper() if style.upper else run.text
             if not text:
                 continue
-            self.check(text, self.face(style, run.bold, run.italic), where)
-            text = text.translate(_ESCAPE)
+            text = self.check(text, self.face(style, run.bold, run.italic), where).translate(_ESCAPE)
             if run.bold:
                 text = f"<b>{text}</b>"
             if run.italic:
@@ -388,7 +410,7 @@ class _Builder:
             anchor = f"_heading-{self._anchor_count}"
         where = f"heading #{anchor}"
         text = heading.text.upper() if style.upper else heading.text
-        self.check(text, self.face(style), where)
+        text = self.check(text, self.face(style), where)
         title = (heading.toc_text or heading.text) if heading.outline else None
         return _HeadingParagraph(text.translate(_ESCAPE), self.pstyle(style), anchor=anchor,
                                  level=heading.level, outline_title=title, record=self.record)
@@ -408,7 +430,8 @@ class _Builder:
                 if isinstance(child, tree.Paragraph):
                     style = self.theme.style(child.style)
                     if pending:
-                        self.check(pending, self.face(style), child.source or block.source or "list marker")
+                        pending = self.check(pending, self.face(style),
+                                             child.source or block.source or "list marker")
                         out.append(self.paragraph(child, style, left=text_at, bullet_at=marker_at,
                                                   bullet_text=pending))
                         pending = None
@@ -429,7 +452,7 @@ class _Builder:
         total = sum(table.widths) or 1.0
         widths = [w / total * self.text_width for w in table.widths]
         # only for reportlab's string cells (the filler of spanned cells): never its Helvetica
-        filler_face = self.face(self.theme.style("table-cell"))
+        filler_face = self.faces[next(iter(self.theme.fonts)), False, False]
         commands = [
             ("GRID", (0, 0), (-1, -1), RULE_WIDTH, self.rule_colour),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -482,12 +505,14 @@ class _Builder:
         out.append(self.paragraph(tree.Paragraph((tree.Run(toc.title),), style="toc-title",
                                                  source="table of contents title"), title_style))
         entries = toc.entries
-        for index, entry in enumerate(entries):
-            style = self.toc_style(entry.level)
+        styles = [self.toc_style(entry.level) for entry in entries]
+        # one number column for the whole TOC, wide enough for three digits in every entry style
+        number_width = max((pdfmetrics.stringWidth("000", self.face(style), style.size) for style in styles),
+                           default=0.0)
+        for index, (entry, style) in enumerate(zip(entries, styles)):
             face = self.face(style)
             text = entry.text.upper() if style.upper else entry.text
-            self.check(text, face, f"table of contents entry {entry.text[:40]!r}")
-            number_width = pdfmetrics.stringWidth("000", face, style.size)
+            text = self.check(text, face, f"table of contents entry {entry.text[:40]!r}")
             form = f"tocpage{index + 1}"
             colour = _colour(style.colour)
             self.record.forms.append((form, entry.anchor, face, style.size, colour, number_width + TOC_GAP))
@@ -584,7 +609,25 @@ def write_pdf(document: tree.Document, theme: Theme, path) -> None:
             initialFontName=regular, displayDocTitle=1,
         )
         canvasmaker = functools.partial(_Canvas, record=builder.record)
+        with _binary_streams():
+            try:
+                doc.build(story, canvasmaker=canvasmaker)
+            except LayoutError as exc:
+                raise WriterError(f"cannot lay the document out: {exc}") from exc
+
+
+_config_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _binary_streams():
+    """Write compressed streams as binary, not ASCII85 (smaller, and the encoder is pure Python
+    without reportlab's optional accelerator); reportlab reads this switch from its global config.
+    """
+    with _config_lock:
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
         try:
-            doc.build(story, canvasmaker=canvasmaker)
-        except LayoutError as exc:
-            raise WriterError(f"cannot lay the document out: {exc}") from exc
+            yield
+        finally:
+            rl_config.useA85 = saved

@@ -1,0 +1,95 @@
+"""The command line: exit codes, located messages, no tracebacks, outputs named per edition."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import KZ, VERIDIA
+from test_load import MINIMAL
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "iapreport", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_validate_samples_exit_0():
+    result = run("validate", KZ, VERIDIA)
+    assert result.returncode == 0, result.stderr
+    assert "kazakhstan-2018.yaml: valid" in result.stdout
+
+
+def test_validate_reports_every_problem_located(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("rating: progress", "ratng: progress").replace("round: 4", "round: x"),
+                   encoding="utf-8")
+    result = run("validate", bad)
+    assert result.returncode == 1
+    assert f"{bad}:3:8: round: expected an integer" in result.stderr
+    assert f"{bad}:21:13: chapters[0].recommendations[0].updates[0].ratng: unknown field 'ratng' " \
+           "(hint: did you mean 'rating'?)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_strict_turns_missing_languages_into_errors(tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text(MINIMAL.replace('ru: "1.1. Хорошо."', 'de: "1.1. Gut."'), encoding="utf-8")
+    assert run("validate", path).returncode == 0
+    strict = run("validate", "--strict", path)
+    assert strict.returncode == 1 and "no 'ru' text" in strict.stderr
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\xff", b"- [", b"{}", b"format: [", b"\xef\xbb\xbf" + b"a: b"])
+def test_garbage_never_gives_a_traceback(tmp_path, content):
+    path = tmp_path / "garbage.yaml"
+    path.write_bytes(content)
+    result = run("validate", path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and str(path) in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run().returncode == 2
+    assert run("validate").returncode == 2
+    assert run("build", KZ, "--format", "odt", "-o", tmp_path).returncode == 2
+
+
+def test_schema_command_prints_json_schema():
+    result = run("schema")
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["format"]["const"] == "iapreport/1"
+    assert "meetings" in schema["required"]
+
+
+def test_build_invalid_data_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("round: 4", "round: x"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", bad, "--lang", "en", "--format", "docx", "-o", out)
+    assert result.returncode == 1 and "round" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_build_missing_catalog_is_an_error(tmp_path):
+    result = run("build", KZ, "--lang", "xx", "--format", "docx", "-o", tmp_path)
+    assert result.returncode == 1 and "no catalog for language 'xx'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_language_missing_in_data_names_the_fields(tmp_path):
+    path = tmp_path / "en-only.yaml"
+    path.write_text(MINIMAL.replace('ru: "1.1. Хорошо."', 'de: "1.1. Gut."'), encoding="utf-8")
+    result = run("build", path, "--lang", "ru", "--format", "docx", "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "chapters[0].recommendations[0].updates[0].assessment: no 'ru' text" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_dump_tree(tmp_path):
+    result = run("dump-tree", VERIDIA, "--lang", "ru")
+    assert result.returncode == 0
+    assert "heading 2 [heading-2] #rec_2_1: Рекомендация № 2.1" in result.stdout
