@@ -1,0 +1,249 @@
+"""The DOCX read back: Word-native structure, TOC field, table, languages, every word of the data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from iapreport.api import build
+from iapreport.compose import compose
+from iapreport.theme import load_theme
+from iapreport.writers.docx import render_docx, write_docx
+
+from conftest import KZ, VERIDIA
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+@pytest.fixture(scope="module")
+def kz_files(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docx")
+    outputs = build(KZ, langs=["en", "ru"], formats=["docx"], outdir=out)
+    return {o.lang: o.path for o in outputs}
+
+
+def _xml(path: Path, part: str = "word/document.xml"):
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(part))
+
+
+def _all_text(path: Path) -> str:
+    """Every w:t in the document, headers and footers (as a reader sees the text)."""
+    texts = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("word/") and name.endswith(".xml"):
+                root = etree.fromstring(z.read(name))
+                for p in root.iter(f"{{{W}}}p"):
+                    texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))
+    return "\n".join(texts)
+
+
+def test_outputs_are_named_per_edition(kz_files):
+    assert kz_files["en"].name == "kazakhstan-2018.en.docx"
+    assert kz_files["ru"].name == "kazakhstan-2018.ru.docx"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_headings_use_words_heading_styles(kz_files, lang):
+    document = docx.Document(kz_files[lang])
+    by_style: dict[str, list[str]] = {}
+    for paragraph in document.paragraphs:
+        by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert len(by_style["Heading 1"]) == 3 + 4
+    recommendations = by_style["Heading 2"]
+    assert len(recommendations) == 29
+    word = "Recommendation No." if lang == "en" else "Рекомендация №"
+    assert recommendations == [f"{word} {n}" for n in range(1, 30)]
+    assert len(by_style["Heading 3"]) == 29
+
+
+def test_toc_field_with_cached_entries_linked_to_bookmarks(kz_files):
+    root = _xml(kz_files["en"])
+    instr = [t.text for t in root.iter(f"{{{W}}}instrText")]
+    assert any(re.match(r'\s*TOC \\o "1-2" \\h', t) for t in instr)
+    bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
+    links = [(h.get(f"{{{W}}}anchor"), "".join(t.text for t in h.iter(f"{{{W}}}t")))
+             for h in root.iter(f"{{{W}}}hyperlink") if h.get(f"{{{W}}}anchor")]
+    assert len(links) == 3 + 4 + 29
+    assert {anchor for anchor, _ in links} <= bookmarks
+    assert ("rec_29", "Recommendation No. 29") in links
+    assert ("chapter_2", "Chapter 2. Prevention of corruption") in links
+    # the field is well formed: begin ... separate ... end around the entries
+    chars = [c.get(f"{{{W}}}fldCharType") for c in root.iter(f"{{{W}}}fldChar")]
+    assert chars[:2] == ["begin", "separate"] and chars.count("begin") == chars.count("end")
+    settings = _xml(kz_files["en"], "word/settings.xml")
+    assert settings.find("w:updateFields", NS).get(f"{{{W}}}val") == "true"
+
+
+def test_summary_table_repeats_its_header_and_keeps_rows_whole(kz_files):
+    document = docx.Document(kz_files["en"])
+    (table,) = document.tables
+    assert len(table.rows) == 3 + 29
+    rows = table._tbl.findall("w:tr", NS)
+    headers = [tr for tr in rows if tr.find("w:trPr/w:tblHeader", NS) is not None]
+    assert len(headers) == 3 and headers == rows[:3]
+    assert all(tr.find("w:trPr/w:cantSplit", NS) is not None for tr in rows)
+    assert table.rows[7].cells[0].text == "Recommendation 5: Raising awareness"
+    assert table.rows[7].cells[1].text == "Significant progress"
+    widths = [int(c.get(f"{{{W}}}w")) for c in table._tbl.tblGrid.findall("w:gridCol", NS)]
+    text_width_twips = load_theme().page.text_width / 25.4 * 1440
+    assert abs(sum(widths) - text_width_twips) < 5
+
+
+@pytest.mark.parametrize("lang,tag", [("en", "en-GB"), ("ru", "ru-RU")])
+def test_language_on_defaults_and_runs(kz_files, lang, tag):
+    styles = _xml(kz_files[lang], "word/styles.xml")
+    default = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert default.get(f"{{{W}}}val") == tag
+    root = _xml(kz_files[lang])
+    runs = [r for r in root.iter(f"{{{W}}}r") if r.find("w:t", NS) is not None and r.find("w:t", NS).text]
+    langs = {r.find("w:rPr/w:lang", NS).get(f"{{{W}}}val") for r in runs if r.find("w:rPr/w:lang", NS) is not None}
+    assert langs == {tag}
+    assert sum(r.find("w:rPr/w:lang", NS) is not None for r in runs) > 0.95 * len(runs)
+
+
+def test_page_furniture(kz_files):
+    document = docx.Document(kz_files["en"])
+    cover, body = document.sections
+    assert cover.header.is_linked_to_previous  # the cover defines no header of its own
+    assert all(not p.text for p in cover.header.paragraphs)
+    assert body.header.paragraphs[0].text == "Kazakhstan: Progress update"
+    footer = body.footer._element
+    assert any(" PAGE " == t.text for t in footer.iter(f"{{{W}}}instrText"))
+    for section in document.sections:
+        assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def test_core_properties(kz_files):
+    props = docx.Document(kz_files["ru"]).core_properties
+    assert props.title == "Казахстан: Промежуточный доклад"
+    assert props.language == "ru-RU"
+    assert "Стамбульский план действий по борьбе с коррупцией" in props.keywords
+    assert "Четвертый раунд мониторинга" in props.subject
+    assert props.author.startswith("Сеть")
+    assert props.created.year == 2018
+
+
+def test_lists_are_real_word_lists(kz_files):
+    numbering = _xml(kz_files["en"], "word/numbering.xml")
+    formats = {lvl.find("w:lvlText", NS).get(f"{{{W}}}val") for lvl in numbering.iter(f"{{{W}}}lvl")
+               if lvl.get(f"{{{W}}}ilvl") == "0"}
+    assert {"%1.", "%1)", "•"} <= formats
+    root = _xml(kz_files["en"])
+    numbered = root.findall(".//w:p/w:pPr/w:numPr", NS)
+    assert len(numbered) > 100
+    levels = {n.find("w:ilvl", NS).get(f"{{{W}}}val") for n in numbered}
+    assert {"0", "1"} <= levels  # nested lists
+    nums = {n.get(f"{{{W}}}numId") for n in numbering.findall("w:num", NS)}
+    assert {n.find("w:numId", NS).get(f"{{{W}}}val") for n in numbered} <= nums
+
+
+def test_links_and_emphasis_are_kept(kz_files):
+    document = docx.Document(kz_files["en"])
+    targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+    assert any("kyzmet.gov.kz" in t for t in targets)
+    root = _xml(kz_files["en"])
+    assert root.findall(".//w:r/w:rPr/w:b", NS) and root.findall(".//w:r/w:rPr/w:i", NS)
+
+
+def _prose_words(report, lang):
+    """Words of every prose and title field as the author wrote them (link targets aside)."""
+    fields = []
+    for meeting in report.meetings:
+        fields += [meeting.sources, meeting.place] + [e.name for e in meeting.experts]
+        fields += [e.affiliation for e in meeting.experts]
+    for chapter in report.chapters:
+        fields.append(chapter.title)
+        for rec in chapter.recommendations:
+            fields += [rec.title, rec.text]
+            for update in rec.updates:
+                fields += [update.government_report, update.assessment, update.conclusion]
+    words = set()
+    for field in fields:
+        if field is None:
+            continue
+        text = re.sub(r"\]\([^)]*\)", "]", field.get(lang))
+        words.update(re.findall(r"\w+", text))
+    return words
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_word_of_the_data_is_in_the_docx(kz_files, kz_report, lang):
+    present = set(re.findall(r"\w+", _all_text(kz_files[lang])))
+    missing = _prose_words(kz_report, lang) - present
+    assert not missing, sorted(missing)[:20]
+
+
+def test_every_word_of_the_three_meeting_sample(tmp_path, veridia_report):
+    for lang in ("en", "ru"):
+        path = tmp_path / f"v.{lang}.docx"
+        write_docx(compose(veridia_report, lang), load_theme(), path)
+        present = set(re.findall(r"\w+", _all_text(path)))
+        assert not _prose_words(veridia_report, lang) - present
+        table = docx.Document(path).tables[0]
+        assert len(table.columns) == 4
+
+
+def test_russian_docx_has_no_english_label(kz_files):
+    text = _all_text(kz_files["ru"])
+    for label in ("Recommendation", "Report of the Government", "Assessment of progress", "Chapter",
+                  "Table of contents", "Progress update", "Lack of progress", "meeting", "Overall"):
+        assert label not in text, label
+
+
+def test_theme_drives_the_document(tmp_path, kz_docs):
+    """Changing the body size in the theme file changes the DOCX, without code changes."""
+    import yaml
+
+    from iapreport.resources import templates_dir
+
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    raw["styles"]["base"]["size"] = 13
+    theme_file = tmp_path / "theme.yaml"
+    theme_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    for theme, expected in ((load_theme(), 10.5), (load_theme(theme_file), 13)):
+        path = tmp_path / f"t{expected}.docx"
+        write_docx(kz_docs["en"], theme, path)
+        document = docx.Document(path)
+        assert document.styles["IAP body"].font.size.pt == expected
+        assert document.styles["Normal"].font.size.pt == expected
+
+
+def test_same_input_gives_identical_bytes(kz_docs, theme):
+    assert render_docx(kz_docs["ru"], theme) == render_docx(kz_docs["ru"], theme)
+
+
+def test_failed_write_leaves_no_file(tmp_path, kz_docs, theme, monkeypatch):
+    from iapreport.writers import docx as writer
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "render_docx", boom)
+    target = tmp_path / "x.docx"
+    with pytest.raises(RuntimeError):
+        writer.write_docx(kz_docs["en"], theme, target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_libreoffice_opens_and_exports(kz_files, tmp_path):
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    assert office, "LibreOffice (Debian's libreoffice-writer-nogui) is needed; .ci/run installs it"
+    for lang, path in kz_files.items():
+        result = subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                                 "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                                capture_output=True, text=True, timeout=240)
+        pdf = tmp_path / f"{path.stem}.pdf"
+        assert result.returncode == 0 and pdf.exists(), result.stderr
+        assert pdf.stat().st_size > 50_000
+        pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30
