@@ -93,3 +93,14 @@ def test_dump_tree(tmp_path):
     result = run("dump-tree", VERIDIA, "--lang", "ru")
     assert result.returncode == 0
     assert "heading 2 [heading-2] #rec_2_1: Рекомендация № 2.1" in result.stdout
+
+
+def test_build_from_another_directory_uses_shipped_templates(tmp_path):
+    """Templates, theme and catalogs come from the installed package, not the working directory."""
+    result = run("build", VERIDIA, "--lang", "ru", "--format", "docx", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "veridia-2021.ru.docx").stat().st_size > 10_000
+    from iapreport.resources import locales_dir, templates_dir
+
+    assert (templates_dir() / "publication.j2").is_file()
+    assert (locales_dir() / "ru" / "LC_MESSAGES" / "iapreport.po").is_file()

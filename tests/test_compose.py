@@ -248,3 +248,14 @@ def test_lists_keep_their_markers():
     assert markers == ["decimal-paren", "decimal-dot", "bullet"]
     nested = blocks[0].items[1].blocks[1]
     assert nested.marker == "bullet" and nested.level == 1
+
+
+def test_pot_template_is_up_to_date():
+    """locales/iapreport.pot holds exactly the msgids the templates and scales use."""
+    from conftest import ROOT
+
+    def ids(catalog):
+        return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
+
+    pot = read_catalog(ROOT / "locales" / "iapreport.pot")
+    assert ids(pot) == ids(extract())
