@@ -1,4 +1,4 @@
-"""The PDF writer: a document tree and the theme in, a tagged-free, print-ready PDF out.
+"""The PDF writer: a document tree and the theme in, a print-ready PDF out.
 
 Built on reportlab platypus in a single layout pass:
 
@@ -11,6 +11,8 @@ Built on reportlab platypus in a single layout pass:
   depend on the numbers. Each number is drawn as a form XObject (``doForm``) that is referenced
   while the TOC page is drawn and defined only in `_Canvas.save`, after every heading has
   recorded the page it was drawn on -- the "page X of Y" technique, which reportlab allows.
+* Headings keep with the next block the way Word does it: the heading stays if the first lines
+  of what follows fit beneath it (`_KeepWithNext`), instead of platypus moving the whole group.
 * Page numbers are physical: the cover is page 1 (it shows no number), and the footer of every
   numbered page prints ``canvas.getPageNumber()``; the TOC prints the same numbers.
 * Output is byte-identical for identical input: invariant mode, dates from the metadata (or
@@ -38,8 +40,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreakIfNotEmpty, PageTemplate,
-                                Paragraph, Table, TableStyle)
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreakIfNotEmpty,
+                                PageTemplate, Paragraph, Table, TableStyle)
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import tree
@@ -48,11 +50,11 @@ from . import WriterError, atomic_output
 
 __all__ = ["write_pdf"]
 
-#: horizontal step of list nesting, as Word's default list indent (0.635 cm): the marker of a
-#: level-n list stands at n steps, its text (and every later paragraph of the item) at n+1 steps
-LIST_INDENT = 18.0
-#: markers of unordered lists
-BULLET = "\u2022"
+#: horizontal step of list nesting, 0.75 cm as in the DOCX writer: the marker of a level-n list
+#: stands at n steps (hanging), its text and every later paragraph of the item at n+1 steps
+LIST_INDENT = 425 / 20
+#: markers of unordered lists by nesting level, as in the DOCX writer (PT has no ◦ or ▪)
+BULLETS = ("\u2022", "\u2013", "\u2022")
 #: extra indent per TOC level beyond the deepest ``toc-N`` style the theme defines
 TOC_LEVEL_INDENT = 14.0
 #: gap between an entry's text (or the leader) and the page-number column
@@ -65,8 +67,7 @@ CELL_PADDING = 4.0
 RULE_WIDTH = 0.5
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ESCAPE_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
 #: characters reportlab turns into word spaces itself: no glyph is needed for them
 _LAYOUT_WHITESPACE = frozenset("\t\n\r")
 #: typographic equivalents used only where a face lacks the character itself (PT Serif and PT
@@ -123,6 +124,15 @@ def _hyphenator(language: str):
     """Return pyphen's word splitter for a BCP 47 tag (en-GB -> en_GB), or None if unknown."""
     lang = pyphen.language_fallback(language.replace("-", "_"))
     return pyphen.Pyphen(lang=lang).iterate if lang else None
+
+
+def _escape(text: str) -> str:
+    """Escape text for reportlab's paragraph markup (str.replace beats str.translate here)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
 
 
 def _colour(value: str | None):
@@ -235,6 +245,29 @@ class _TocEntry(Flowable):
         canv.doForm(self.form)  # defined in _Canvas.save, once the page is known
         canv.restoreState()
         canv.linkRect("", self.anchor, (self.indent, 0, self.width, self.height), relative=1, thickness=0)
+
+
+class _KeepWithNext(KeepTogether):
+    """What platypus makes of a run of keep-with-next flowables (headings, labels) and the next one.
+
+    reportlab's KeepTogether moves the whole group to the next page when it does not fit, so a
+    heading followed by a long paragraph left most of a page empty. Here the group stays if the
+    headings fit together with the first part of the next flowable (a paragraph's first lines
+    within its widow/orphan rules, a table's first rows): Word's "keep with next".
+    """
+
+    def split(self, aW, aH):
+        content = self._content
+        *heads, last = content
+        if heads and not isinstance(last, (_HeadingParagraph, _TocEntry)):
+            # overestimate the spacing (no collapsing), so the headings are never left stranded
+            used = sum(f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in heads)
+            room = aH - used - last.getSpaceBefore()
+            if room > 0:
+                parts = last.splitOn(self.canv, aW, room)
+                if parts:
+                    return [*heads, *parts]
+        return super().split(aW, aH)
 
 
 class _Canvas(Canvas):
@@ -357,14 +390,14 @@ class _Builder:
             text = run.text.upper() if style.upper else run.text
             if not text:
                 continue
-            text = self.check(text, self.face(style, run.bold, run.italic), where).translate(_ESCAPE)
+            text = _escape(self.check(text, self.face(style, run.bold, run.italic), where))
             if run.bold:
                 text = f"<b>{text}</b>"
             if run.italic:
                 text = f"<i>{text}</i>"
             if run.link:
                 colour = f' color="#{self.link_colour}"' if self.link_colour else ""
-                text = f'<a href="{run.link.translate(_ESCAPE_ATTR)}"{colour}>{text}</a>'
+                text = f'<a href="{_escape_attribute(run.link)}"{colour}>{text}</a>'
             parts.append(text)
         return "".join(parts)
 
@@ -394,7 +427,8 @@ class _Builder:
             elif isinstance(block, tree.ListBlock):
                 self.list(block, out, depth)
             elif isinstance(block, tree.Table):
-                out.append(self.table(block))
+                if block.rows:  # reportlab refuses an empty table; there is nothing to draw
+                    out.append(self.table(block))
             elif isinstance(block, tree.TableOfContents):
                 self.toc(block, out)
             elif isinstance(block, tree.PageBreak):
@@ -412,7 +446,7 @@ class _Builder:
         text = heading.text.upper() if style.upper else heading.text
         text = self.check(text, self.face(style), where)
         title = (heading.toc_text or heading.text) if heading.outline else None
-        return _HeadingParagraph(text.translate(_ESCAPE), self.pstyle(style), anchor=anchor,
+        return _HeadingParagraph(_escape(text), self.pstyle(style), anchor=anchor,
                                  level=heading.level, outline_title=title, record=self.record)
 
     def list(self, block: tree.ListBlock, out: list[Flowable], depth: int) -> None:
@@ -424,7 +458,7 @@ class _Builder:
             elif block.marker == "decimal-paren":
                 marker = f"{number})"
             else:
-                marker = BULLET
+                marker = BULLETS[level % len(BULLETS)]
             pending = marker
             for child in item.blocks:
                 if isinstance(child, tree.Paragraph):
@@ -487,7 +521,7 @@ class _Builder:
                 raise WriterError(f"table row {r + 1} spans {len(cells)} columns, the widths give {columns}")
             data.append(cells)
         style = self.theme.styles.get(table.style)
-        return Table(data, colWidths=widths, repeatRows=table.header_rows, style=TableStyle(commands),
+        return Table(data, colWidths=widths, repeatRows=min(table.header_rows, len(data)), style=TableStyle(commands),
                      hAlign="LEFT", spaceBefore=style.space_before if style else 0,
                      spaceAfter=max(style.space_after if style else 0, 6))
 
@@ -588,7 +622,7 @@ def _date_formatter(document: tree.Document):
     return lambda *_: stamp
 
 
-def write_pdf(document: tree.Document, theme: Theme, path) -> None:
+def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str]) -> None:
     """Write `document` as a PDF to `path`, styled by `theme`."""
     _check_anchors(document)
     builder = _Builder(document, theme)
@@ -606,7 +640,7 @@ def write_pdf(document: tree.Document, theme: Theme, path) -> None:
             pageTemplates=builder.page_templates(),
             title=md.title, author=md.author, subject=md.subject, keywords=list(md.keywords),
             creator="iapreport", lang=md.language, invariant=1, pageCompression=1,
-            initialFontName=regular, displayDocTitle=1,
+            initialFontName=regular, displayDocTitle=1, keepTogetherClass=_KeepWithNext,
         )
         canvasmaker = functools.partial(_Canvas, record=builder.record)
         with _binary_streams():
