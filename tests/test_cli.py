@@ -104,3 +104,15 @@ def test_build_from_another_directory_uses_shipped_templates(tmp_path):
 
     assert (templates_dir() / "publication.j2").is_file()
     assert (locales_dir() / "ru" / "LC_MESSAGES" / "iapreport.po").is_file()
+
+
+def test_a_failing_edition_leaves_no_partial_set_of_files(tmp_path):
+    """A character no font can draw fails the PDF: the DOCX of the same build is not left behind."""
+    path = tmp_path / "glyph.yaml"
+    path.write_text(MINIMAL.replace("1.1. Good.", "1.1. Good \U0001F600."), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", path, "--lang", "en", "--format", "docx,pdf", "-o", out)
+    assert result.returncode == 1
+    assert "chapters[0].recommendations[0].updates[0].assessment.en" in result.stderr
+    assert "U+1F600" in result.stderr and "Traceback" not in result.stderr
+    assert list(out.iterdir()) == []

@@ -154,6 +154,7 @@ def test_russian_edition_has_no_english_label(kz_docs):
     generated = [p.text for section in kz_docs["ru"].sections for p in walk_paragraphs(section.blocks)
                  if p.source is None or not p.source.startswith(("chapters", "meetings"))]
     for text in generated + [h.text for h in kz_docs["ru"].headings()]:
+        assert not re.search('[“”"]', text), text  # Russian quotation marks are «»
         words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\S*(www\.|@|rue |Paris|France)\S*", "", text))
         assert not [w for w in words if w not in ("Pascal", "Cedex", "France", "Paris", "André")], text
 

@@ -326,3 +326,21 @@ def test_localized_helper():
     loc = model.Localized.of({"en": "A", "ru": "Б"})
     assert loc.get("ru") == "Б" and loc.get("uk") is None and loc.languages == ("en", "ru")
     assert model.Localized.of("Name").get("uk") == "Name"
+
+
+def test_mangled_files_never_raise():
+    """Random deletions and insertions in a valid file: always problems, never an exception."""
+    import random
+
+    rng = random.Random(7)
+    junk = [":", "-", "[", "{", "&a", "*a", "!!binary", "\t", "'", '"', "\n  ", "? ", "|", ">", "%", "@"]
+    for _ in range(300):
+        text = list(MINIMAL)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                del text[at:at + rng.randint(1, 8)]
+            else:
+                text.insert(at, rng.choice(junk))
+        result = load_text("".join(text), "fuzz.yaml")
+        assert result.report is not None or result.errors

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -62,10 +65,20 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     if not isinstance(theme, Theme):
         theme = load_theme(theme)
     documents = {lang: compose(report, lang, locales_dirs=locales_dirs) for lang in langs}
-    outputs = []
-    for lang, document in documents.items():
-        for fmt in formats:
-            path = Path(outdir) / output_name(source, lang, fmt)
-            get_writer(fmt)(document, theme, path)
-            outputs.append(Output(path, lang, fmt))
-    return outputs
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    # all files are written to a scratch directory beside their target and moved into place only
+    # when every one succeeded: a failing edition leaves no partial set of outputs behind
+    scratch = Path(tempfile.mkdtemp(prefix=".iapreport-", dir=outdir))
+    try:
+        outputs = []
+        for lang, document in documents.items():
+            for fmt in formats:
+                name = output_name(source, lang, fmt)
+                get_writer(fmt)(document, theme, scratch / name)
+                outputs.append(Output(outdir / name, lang, fmt))
+        for output in outputs:
+            os.replace(scratch / output.path.name, output.path)
+        return outputs
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
