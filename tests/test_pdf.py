@@ -514,3 +514,15 @@ def test_source_date_epoch_sets_the_dates(tmp_path, monkeypatch):
     write_pdf(make_document("en"), load_theme(), tmp_path / "x.pdf")
     info = PdfReader(str(tmp_path / "x.pdf")).metadata
     assert info["/CreationDate"].startswith("D:20200913122640")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_word_of_the_data_is_in_the_pdf(lang, kz_report, tmp_path_factory):
+    """Checked against the data file's own words, not the tree's: nothing is lost on the way."""
+    from iapreport.compose import compose
+    from test_docx import _prose_words
+
+    pdf = build(tmp_path_factory, f"data-{lang}", compose(kz_report, lang))
+    found = tokens(pdf.body_text())
+    missing = {w.casefold() for w in _prose_words(kz_report, lang)} - found
+    assert not missing, sorted(missing)[:20]

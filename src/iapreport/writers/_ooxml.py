@@ -28,6 +28,16 @@ def _child(parent, tag: str, *, first: bool = False):
     return found
 
 
+def insert_before(parent, child, successors: tuple[str, ...]) -> None:
+    """Insert `child` before the first of `successors` present, keeping the schema's order."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
 def set_fonts(rPr, family: str) -> None:
     """Name `family` for every script, dropping theme-font references that would override it."""
     fonts = _child(rPr, "w:rFonts", first=True)
@@ -39,7 +49,10 @@ def set_fonts(rPr, family: str) -> None:
 
 def set_lang(rPr, tag: str) -> None:
     """Mark text as written in `tag` (e.g. ru-RU), so Word spell-checks it in that language."""
-    lang = _child(rPr, "w:lang")
+    lang = rPr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        insert_before(rPr, lang, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
     lang.set(qn("w:val"), tag)
     lang.set(qn("w:eastAsia"), tag)
     lang.set(qn("w:bidi"), tag)
@@ -51,13 +64,15 @@ def set_doc_defaults(styles_element, family: str, size_pt: float, tag: str) -> N
     rpr_default = _child(defaults, "w:rPrDefault", first=True)
     rPr = _child(rpr_default, "w:rPr")
     set_fonts(rPr, family)
+    late = ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+            "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
     for tag_name in ("w:sz", "w:szCs"):
-        _child(rPr, tag_name).set(qn("w:val"), str(round(size_pt * 2)))
+        element = rPr.find(qn(tag_name))
+        if element is None:
+            element = OxmlElement(tag_name)
+            insert_before(rPr, element, late if tag_name == "w:sz" else late)
+        element.set(qn("w:val"), str(round(size_pt * 2)))
     set_lang(rPr, tag)
-
-
-def set_caps(rPr) -> None:
-    _child(rPr, "w:caps").set(qn("w:val"), "1")
 
 
 # -- bookmarks, fields, hyperlinks -------------------------------------------------------------
@@ -147,9 +162,20 @@ def external_hyperlink(part, url: str):
     return link
 
 
+#: elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings order)
+_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
+                        "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
+                        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
 def set_update_fields(settings_element) -> None:
     """Ask Word to refresh every field (TOC page numbers) when it opens the document."""
-    update = _child(settings_element, "w:updateFields")
+    update = settings_element.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        insert_before(settings_element, update, _AFTER_UPDATE_FIELDS)
     update.set(qn("w:val"), "true")
 
 
@@ -235,7 +261,7 @@ def set_numbering(pPr, num_id: int, level: int) -> None:
 def set_header_row(tr) -> None:
     """Repeat this row at the top of every page the table spans."""
     trPr = tr.get_or_add_trPr()
-    trPr.append(OxmlElement("w:tblHeader"))
+    insert_before(trPr, OxmlElement("w:tblHeader"), ("w:tblCellSpacing", "w:jc", "w:hidden"))
 
 
 def set_cant_split(tr) -> None:
@@ -250,7 +276,14 @@ def set_shading(tc, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcPr.append(shd)
+    insert_before(tcPr, shd, ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"))
+
+
+def set_table_width(tbl, twips: int) -> None:
+    """Give the table a fixed width (Word otherwise sizes an "auto" table from its content)."""
+    width = tbl.tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(twips))
 
 
 def set_table_borders(tbl, colour: str) -> None:
@@ -263,7 +296,7 @@ def set_table_borders(tbl, colour: str) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), colour)
         borders.append(element)
-    tblPr.append(borders)
+    insert_before(tblPr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"))
 
 
 # -- packaging ---------------------------------------------------------------------------------

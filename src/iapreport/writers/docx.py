@@ -52,8 +52,7 @@ def _apply_style(word_style, style: Style, theme: Theme) -> None:
     font.bold = style.bold
     font.italic = style.italic
     font.color.rgb = RGBColor.from_string(style.colour)
-    if style.upper:
-        _ooxml.set_caps(word_style.element.get_or_add_rPr())
+    font.all_caps = style.upper
     fmt = word_style.paragraph_format
     fmt.alignment = _ALIGN[style.align]
     fmt.space_before = Pt(style.space_before)
@@ -250,6 +249,7 @@ class _Writer:
         _ooxml.set_table_borders(word_table._tbl, self.theme.colours.get("rule", "999999"))
         text_width = self.theme.page.text_width
         widths = [Mm(text_width * w) for w in table.widths]
+        _ooxml.set_table_width(word_table._tbl, int(sum(w.twips for w in widths)))
         grid = word_table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths):
             col.set(qn("w:w"), str(int(width.twips)))
