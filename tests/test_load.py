@@ -172,6 +172,7 @@ def test_duplicate_meeting_number():
     text = MINIMAL.replace("chapters:\n", meeting + "chapters:\n", 1)
     problem = only_error(text)
     assert problem.path == "meetings[1].number" and "duplicate meeting number 19" in problem.message
+    assert (problem.line, problem.column) == (12, 13)
 
 
 def test_update_naming_an_undefined_meeting():
@@ -197,6 +198,7 @@ def test_missing_language_is_a_warning_per_language_and_an_error_when_strict(tmp
 def test_missing_required_field():
     problem = only_error(MINIMAL.replace("    place: {en: Paris, ru: Париж}\n", ""))
     assert problem.path == "meetings[0].place" and "required" in problem.message
+    assert problem.line == 5  # the meeting that lacks it
 
 
 def test_duplicate_key_is_not_silently_overwritten():
