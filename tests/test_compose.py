@@ -83,8 +83,8 @@ def test_dates_numbers_and_ordinals():
     en, ru = get_locale("en"), get_locale("ru")
     start, end = dt.date(2018, 7, 3), dt.date(2018, 7, 5)
     assert en.date_range(start, end) == "3–5 July 2018"
-    assert ru.date_range(start, end) == "3–5 июля 2018\xa0г."
-    assert en.month(end) == "July 2018" and ru.month(end) == "июль 2018\xa0г."
+    assert ru.date_range(start, end) == "3–5 июля 2018\u202fг."
+    assert en.month(end) == "July 2018" and ru.month(end) == "июль 2018\u202fг."
     assert [en.ordinal(n) for n in (1, 2, 3, 11, 19, 22, 23)] == ["1st", "2nd", "3rd", "11th", "19th", "22nd", "23rd"]
     assert ru.ordinal(19) == "19-е"
     assert ru.number(12345) == "12\xa0345" and en.number(12345) == "12,345"
@@ -94,7 +94,7 @@ def test_dates_numbers_and_ordinals():
 
 def test_summary_table(kz_docs):
     for lang, header, progress in (("en", "19th meeting, July 2018", "Progress"),
-                                   ("ru", "19-е заседание, июль 2018\xa0г.", "Прогресс")):
+                                   ("ru", "19-е заседание, июль 2018\u202fг.", "Прогресс")):
         table = next(b for b in kz_docs[lang].blocks() if isinstance(b, Table))
         assert table.header_rows == 3 and len(table.rows) == 3 + 29
         assert table.rows[1].cells[1].paragraphs[0].text == header

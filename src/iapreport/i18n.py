@@ -104,7 +104,7 @@ class Locale:
         return f"{self.babel.language}-{territory}" if territory else self.babel.language
 
     def number(self, n: int | float) -> str:
-        return _spaces(format_decimal(n, locale=self.babel))
+        return format_decimal(n, locale=self.babel)
 
     def ordinal(self, n: int) -> str:
         """Return ``19th`` / ``19-е``: the catalog gives one form per CLDR ordinal category."""
@@ -119,10 +119,10 @@ class Locale:
         """Return month and year as a standalone phrase: ``July 2018`` / ``июль 2018 г.``."""
         from babel.dates import format_skeleton
 
-        return _spaces(format_skeleton("yMMMM", day, locale=self.babel))
+        return format_skeleton("yMMMM", day, locale=self.babel)
 
     def date(self, day: _dt.date) -> str:
-        return _spaces(format_date(day, "long", locale=self.babel))
+        return format_date(day, "long", locale=self.babel)
 
     def date_range(self, start: _dt.date, end: _dt.date) -> str:
         """Return ``3–5 July 2018`` / ``3–5 июля 2018 г.``, sharing month and year when they agree."""
@@ -130,7 +130,7 @@ class Locale:
             return self.date(end)
         pattern = get_date_format("long", locale=self.babel).pattern
         if (start.year, start.month) == (end.year, end.month) and _single_day_field(pattern):
-            return _spaces(format_date(end, _replace_day(pattern, f"{start.day}–{end.day}"), locale=self.babel))
+            return format_date(end, _replace_day(pattern, f"{start.day}–{end.day}"), locale=self.babel)
         return f"{self.date(start)} – {self.date(end)}"
 
     def join(self, items: Sequence[str]) -> str:
@@ -149,15 +149,6 @@ class Locale:
             return BabelLocale.parse(code).get_display_name(self.babel) or code
         except (ValueError, UnknownLocaleError):
             return code
-
-
-def _spaces(text: str) -> str:
-    """Return CLDR output with narrow and thin no-break spaces as plain no-break spaces.
-
-    CLDR writes "2018\u202fг." and "12\u202f345"; common book fonts (PT Serif among them) lack
-    U+202F, and a no-break space keeps the meaning: the parts never split across lines.
-    """
-    return text.replace("\u202f", "\xa0").replace("\u2009", "\xa0")
 
 
 def _default_territory(language: str) -> str | None:

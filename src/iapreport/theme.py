@@ -71,6 +71,17 @@ class Page:
         return self.width - self.margin_left - self.margin_right
 
 
+@dataclass(frozen=True)
+class Lists:
+    """How lists look in both formats: indent per level (points) and bullets by level."""
+
+    indent: float = 21.25
+    bullets: tuple[str, ...] = ("•",)
+
+    def bullet(self, level: int) -> str:
+        return self.bullets[level % len(self.bullets)]
+
+
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 _STYLE_KEYS = {f.name for f in fields(Style)} - {"name"}
 
@@ -81,6 +92,7 @@ class Theme:
     fonts: dict[str, FontFamily]
     colours: dict[str, str]
     styles: dict[str, Style]
+    lists: Lists = Lists()
 
     def style(self, name: str) -> Style:
         """Return the named style; ``rating-<value>`` falls back to ``rating``."""
@@ -144,4 +156,7 @@ def _load_theme(path: str) -> Theme:
         if values.get("font", "serif") not in fonts:
             raise ThemeError(f"style {name!r} uses unknown font {values['font']!r}")
         styles[name] = Style(name=name, **values)
-    return Theme(page, fonts, colours, styles)
+    raw_lists = raw.get("lists", {})
+    lists = Lists(float(raw_lists.get("indent", Lists.indent)),
+                  tuple(raw_lists.get("bullets", Lists.bullets)))
+    return Theme(page, fonts, colours, styles, lists)

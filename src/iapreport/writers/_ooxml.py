@@ -181,10 +181,8 @@ def set_update_fields(settings_element) -> None:
 
 # -- numbering ---------------------------------------------------------------------------------
 
-_BULLETS = ("•", "–", "•")
-
-
-def abstract_num(abstract_id: int, marker: str, indent_twips: int, hanging_twips: int, font: str):
+def abstract_num(abstract_id: int, marker: str, indent_twips: int, hanging_twips: int, font: str,
+                 bullets: tuple[str, ...]):
     """Return a w:abstractNum for a list marker kind (bullet, decimal-dot, decimal-paren)."""
     element = OxmlElement("w:abstractNum")
     element.set(qn("w:abstractNumId"), str(abstract_id))
@@ -200,7 +198,7 @@ def abstract_num(abstract_id: int, marker: str, indent_twips: int, hanging_twips
         text = OxmlElement("w:lvlText")
         if marker == "bullet":
             fmt.set(qn("w:val"), "bullet")
-            text.set(qn("w:val"), _BULLETS[level % len(_BULLETS)])
+            text.set(qn("w:val"), bullets[level % len(bullets)])
         else:
             fmt.set(qn("w:val"), "decimal")
             text.set(qn("w:val"), f"%{level + 1}" + (")" if marker == "decimal-paren" else "."))

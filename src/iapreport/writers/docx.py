@@ -31,8 +31,6 @@ from . import _ooxml, atomic_output
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 TOC_STYLES = {1: "TOC 1", 2: "TOC 2", 3: "TOC 3"}
-LIST_INDENT_TWIPS = 425  # 0.75 cm per level
-LIST_HANGING_TWIPS = 425
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -126,7 +124,7 @@ class _Writer:
             rPr.append(OxmlElement("w:i"))
         if run.link:
             colour = OxmlElement("w:color")
-            colour.set(qn("w:val"), self.theme.colours.get("accent", "0563C1"))
+            colour.set(qn("w:val"), self.theme.colours.get("link") or self.theme.colours.get("accent", "0563C1"))
             rPr.append(colour)
             underline = OxmlElement("w:u")
             underline.set(qn("w:val"), "single")
@@ -219,9 +217,9 @@ class _Writer:
                     fmt = paragraph.paragraph_format
                     if first:
                         _ooxml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, block.level)
-                    indent = LIST_INDENT_TWIPS * (block.level + 1)
-                    fmt.left_indent = Pt(indent / 20)
-                    fmt.first_line_indent = Pt(-LIST_HANGING_TWIPS / 20) if first else Pt(0)
+                    step = self.theme.lists.indent
+                    fmt.left_indent = Pt(step * (block.level + 1))
+                    fmt.first_line_indent = Pt(-step) if first else Pt(0)
                     fmt.space_after = Pt(3)
                     first = False
                 elif isinstance(inner, tree.ListBlock):
@@ -235,8 +233,8 @@ class _Writer:
             abstract_id = 900 + len(self.abstract_ids)
             self.abstract_ids[marker] = abstract_id
             self.pending_abstracts.append(_ooxml.abstract_num(
-                abstract_id, marker, LIST_INDENT_TWIPS, LIST_HANGING_TWIPS,
-                self.theme.fonts[self.theme.style("body").font].family))
+                abstract_id, marker, round(self.theme.lists.indent * 20), round(self.theme.lists.indent * 20),
+                self.theme.fonts[self.theme.style("body").font].family, self.theme.lists.bullets))
         self.next_num_id += 1
         self.pending_nums.append(_ooxml.num(self.next_num_id, self.abstract_ids[marker], level, start))
         return self.next_num_id

@@ -50,11 +50,6 @@ from . import WriterError, atomic_output
 
 __all__ = ["write_pdf"]
 
-#: horizontal step of list nesting, 0.75 cm as in the DOCX writer: the marker of a level-n list
-#: stands at n steps (hanging), its text and every later paragraph of the item at n+1 steps
-LIST_INDENT = 425 / 20
-#: markers of unordered lists by nesting level, as in the DOCX writer (PT has no ◦ or ▪)
-BULLETS = ("\u2022", "\u2013", "\u2022")
 #: extra indent per TOC level beyond the deepest ``toc-N`` style the theme defines
 TOC_LEVEL_INDENT = 14.0
 #: gap between an entry's text (or the leader) and the page-number column
@@ -451,14 +446,17 @@ class _Builder:
 
     def list(self, block: tree.ListBlock, out: list[Flowable], depth: int) -> None:
         level = max(block.level, depth)
-        marker_at, text_at = LIST_INDENT * level, LIST_INDENT * (level + 1)
+        # the theme's step per level: the marker of a level-n list stands at n steps (hanging),
+        # its text and every later paragraph of the item at n+1 steps, as in the DOCX
+        step = self.theme.lists.indent
+        marker_at, text_at = step * level, step * (level + 1)
         for number, item in enumerate(block.items, block.start):
             if block.marker == "decimal-dot":
                 marker = f"{number}."
             elif block.marker == "decimal-paren":
                 marker = f"{number})"
             else:
-                marker = BULLETS[level % len(BULLETS)]
+                marker = self.theme.lists.bullet(level)
             pending = marker
             for child in item.blocks:
                 if isinstance(child, tree.Paragraph):
