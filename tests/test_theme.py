@@ -1,0 +1,56 @@
+"""The one theme: inheritance resolves, both writers cover every style, every used style exists."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from iapreport.resources import templates_dir
+from iapreport.theme import ThemeError, load_theme
+from iapreport.tree import Heading, walk_paragraphs
+
+
+def test_inheritance_is_resolved(theme):
+    chapter = theme.style("heading-chapter")
+    assert chapter.font == "sans" and chapter.bold and chapter.size == 14  # own size, base's font
+    assert theme.style("rating-lack_of_progress").background == theme.colours["lack_of_progress"]
+    assert theme.style("rating-not_implemented").name == "rating"  # unknown ratings fall back
+
+
+def test_every_style_the_documents_use_is_in_the_theme(kz_docs, theme):
+    for document in kz_docs.values():
+        names = {p.style for section in document.sections for p in walk_paragraphs(section.blocks)}
+        names |= {b.style for b in document.blocks() if isinstance(b, Heading)}
+        for name in names:
+            theme.style(name)
+
+
+def test_both_writers_cover_every_theme_style(theme, kz_docs):
+    import docx
+
+    from iapreport.writers import pdf
+    from iapreport.writers.docx import build_styles, word_style_name
+
+    word = docx.Document()
+    build_styles(word, theme)
+    for name, style in theme.styles.items():
+        word_style = word.styles[word_style_name(name)]
+        assert word_style.font.size.pt == style.size and bool(word_style.font.bold) == style.bold, name
+    builder = pdf._Builder(kz_docs["en"], theme)
+    for name, style in theme.styles.items():
+        paragraph_style = builder.pstyle(style)
+        assert paragraph_style.fontSize == style.size, name
+        assert paragraph_style.fontName == builder.face(style), name
+
+
+def test_bad_themes_are_reported(tmp_path):
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    raw["styles"]["body"]["base"] = "nonexistent"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ThemeError, match="unknown base style 'nonexistent'"):
+        load_theme(path)
+    raw["styles"]["body"] = {"base": "base", "colour_typo": "red"}
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(ThemeError, match="unknown properties: colour_typo"):
+        load_theme(path)
