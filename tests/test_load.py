@@ -346,3 +346,15 @@ def test_mangled_files_never_raise():
                 text.insert(at, rng.choice(junk))
         result = load_text("".join(text), "fuzz.yaml")
         assert result.report is not None or result.errors
+
+
+def test_control_characters_from_json_escapes_are_reported():
+    raw = yaml.safe_load(MINIMAL)
+    update = raw["chapters"][0]["recommendations"][0]["updates"][0]
+    update["assessment"] = {"en": "bad \u0001 here", "ru": "ок"}
+    (problem,) = load_text(json.dumps(raw, default=str, indent=1), "r.json").problems
+    assert problem.path == "chapters[0].recommendations[0].updates[0].assessment.en"
+    assert "control character U+0001" in problem.message
+    update["assessment"] = {"en": "fine", "ru": "\ud800"}  # a lone surrogate
+    (problem,) = load_text(json.dumps(raw, default=str, indent=1), "r.json").problems
+    assert problem.message.startswith("JSON syntax error") and problem.line > 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -143,6 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: say so plainly, traceback on request
+        if os.environ.get("IAPREPORT_DEBUG"):
+            raise
+        print(f"iapreport: internal error: {type(exc).__name__}: {exc}\n"
+              "iapreport: please report this with the input file; set IAPREPORT_DEBUG=1 for details",
+              file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":  # pragma: no cover

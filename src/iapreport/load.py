@@ -34,6 +34,9 @@ MAX_NODES = 500_000
 
 BOILERPLATE_BLOCKS = ("publisher", "description", "about_oecd", "about_acn", "about_iap", "methodology")
 
+#: characters no document can hold: C0/C1 controls other than tab and newline, lone surrogates
+#: (from JSON escapes) and noncharacters
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LANG_RE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 _NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*[a-z]?$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
@@ -126,6 +129,16 @@ def _position(node: yaml.Node | None) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _check_characters(ctx: "_Ctx", node: yaml.Node, path: str, value: str) -> bool:
+    """Report a character that cannot appear in a document (JSON can smuggle in controls)."""
+    bad = _UNPRINTABLE_RE.search(value)
+    if bad is None:
+        return True
+    ctx.error(node, path, f"contains the control character U+{ord(bad.group()):04X} at offset {bad.start()}",
+              "remove it; it cannot be printed")
+    return False
+
+
 def _kind_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -160,6 +173,8 @@ class Str(Spec):
         value = node.value
         if not value.strip():
             ctx.error(node, path, "must not be empty")
+            return _INVALID
+        if not _check_characters(ctx, node, path, value):
             return _INVALID
         if self.pattern and not self.pattern.match(value):
             ctx.error(node, path, f"{value!r} is not valid here", self.hint)
@@ -272,6 +287,8 @@ class LangMap(Spec):
                 if not node.value.strip():
                     ctx.error(node, path, "must not be empty")
                     return _INVALID
+                if not _check_characters(ctx, node, path, node.value):
+                    return _INVALID
                 return model.Localized.of(node.value)
             ctx.error(node, path, "expected a language map such as {en: ..., ru: ...}, found a plain string",
                       "prose and titles are given per language; a plain string serves only for names and codes")
@@ -296,6 +313,9 @@ class LangMap(Spec):
                 continue
             if not value_node.value.strip():
                 ctx.error(value_node, sub, "must not be empty")
+                ok = False
+                continue
+            if not _check_characters(ctx, value_node, sub, value_node.value):
                 ok = False
                 continue
             texts[lang] = value_node.value
@@ -536,7 +556,8 @@ def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> 
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(filter(None, [exc.context, exc.problem]))
-        ctx_problems.append(Problem(file, line, column, "", f"YAML syntax error: {message}"))
+        kind = "JSON" if is_json else "YAML"
+        ctx_problems.append(Problem(file, line, column, "", f"{kind} syntax error: {message}"))
         return None, None
     except yaml.YAMLError as exc:
         ctx_problems.append(Problem(file, 1, 1, "", f"YAML error: {exc}"))
