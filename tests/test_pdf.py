@@ -526,3 +526,26 @@ def test_every_word_of_the_data_is_in_the_pdf(lang, kz_report, tmp_path_factory)
     found = tokens(pdf.body_text())
     missing = {w.casefold() for w in _prose_words(kz_report, lang)} - found
     assert not missing, sorted(missing)[:20]
+
+
+def test_over_long_tokens_wrap_inside_the_margins(tmp_path):
+    """A 320-character address or word is broken at the margin, never run off the page."""
+    url = "https://example.org/" + "/".join(f"p{n:03d}" for n in range(60))
+    word = "".join(f"w{n:03d}" for n in range(80))
+    body = (Paragraph((Run("See "), Run(url, link=url), Run(" and "), Run(word), Run(".")), "body", "long.text"),)
+    document = Document(make_document("en").metadata, (Section(body, running_header="H", page_numbers=True),))
+    write_pdf(document, load_theme(), tmp_path / "long.pdf")
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "long.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    joined = re.sub(r"\s+", "", text)
+    for n in range(60):
+        assert f"p{n:03d}" in joined, n
+    for n in range(80):
+        assert f"w{n:03d}" in joined, n
+    # every glyph inside the page: pdftotext -bbox gives word boxes
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "long.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    theme = load_theme()
+    limit = (theme.page.width - theme.page.margin_right) / 25.4 * 72 + 1
+    assert max(right_edges) <= limit

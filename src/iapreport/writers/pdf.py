@@ -121,6 +121,10 @@ def _hyphenator(language: str):
     return pyphen.Pyphen(lang=lang).iterate if lang else None
 
 
+#: a token long enough that hyphenation may fail to fit it on a line (web addresses, long codes)
+_LONG_TOKEN = re.compile(r"\S{40,}")
+
+
 def _escape(text: str) -> str:
     """Escape text for reportlab's paragraph markup (str.replace beats str.translate here)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -344,15 +348,16 @@ class _Builder:
     # styles
 
     def pstyle(self, style: Style, *, left: float = 0.0, bullet_at: float | None = None,
-               in_cell: bool = False) -> ParagraphStyle:
-        key = (style.name, left, bullet_at, in_cell)
+               in_cell: bool = False, no_hyphenation: bool = False) -> ParagraphStyle:
+        key = (style.name, left, bullet_at, in_cell, no_hyphenation)
         cached = self._styles.get(key)
         if cached is not None:
             return cached
         face = self.face(style)
-        hyphenate = style.align in ("justify", "left") and not style.keep_with_next and not style.upper
+        hyphenate = (style.align in ("justify", "left") and not style.keep_with_next and not style.upper
+                     and not no_hyphenation)
         result = ParagraphStyle(
-            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}",
+            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(no_hyphenation)}",
             fontName=face,
             fontSize=style.size,
             leading=style.size * style.leading,
@@ -369,7 +374,10 @@ class _Builder:
             allowWidows=0,
             allowOrphans=0,
             hyphenationLang=(self.hyphenate or "") if hyphenate else "",
-            uriWasteReduce=0.3,
+            # reportlab's URI splitting (uriWasteReduce) can leave a long address running off the
+            # page; splitLongWords breaks any over-long token at the margin instead
+            uriWasteReduce=0,
+            splitLongWords=1,
             backColor=None if in_cell else _colour(style.background),
         )
         self._styles[key] = result
@@ -400,6 +408,10 @@ class _Builder:
                   **kwargs) -> Paragraph:
         style = style or self.theme.style(para.style)
         where = para.source or f"paragraph {para.text[:40]!r}"
+        if _LONG_TOKEN.search(para.text):
+            # reportlab's hyphenation gives up on long unbreakable tokens such as web addresses
+            # and lets them run off the page; without it, splitLongWords breaks them at the margin
+            kwargs["no_hyphenation"] = True
         return Paragraph(self.markup(para.runs, style, where), self.pstyle(style, **kwargs),
                          bulletText=bullet_text)
 
