@@ -549,3 +549,13 @@ def test_over_long_tokens_wrap_inside_the_margins(tmp_path):
     theme = load_theme()
     limit = (theme.page.width - theme.page.margin_right) / 25.4 * 72 + 1
     assert max(right_edges) <= limit
+
+
+def test_emphasis_uses_the_family_faces_in_russian(kz_report, tmp_path_factory):
+    """Bold and italic come from the registered family's own faces, Cyrillic included."""
+    from iapreport.compose import compose
+
+    pdf = build(tmp_path_factory, "faces-ru", compose(kz_report, "ru"))
+    out = subprocess.run(["pdffonts", str(pdf.path)], check=True, capture_output=True, text=True).stdout
+    faces = {line.split()[0].split("+", 1)[1] for line in out.splitlines()[2:] if line.strip()}
+    assert {"PTSerif-Regular", "PTSerif-Bold", "PTSerif-Italic", "PTSans-Bold"} <= faces
