@@ -168,7 +168,7 @@ def test_duplicate_numbers_are_reported():
 
 
 def test_duplicate_meeting_number():
-    meeting = MINIMAL.split("meetings:\n", 1)[1].split("chapters:", 1)[0]
+    meeting = MINIMAL.split("meetings:\n", 1)[1].split("chapters:", 1)[0].replace("2018-07", "2019-07")
     text = MINIMAL.replace("chapters:\n", meeting + "chapters:\n", 1)
     problem = only_error(text)
     assert problem.path == "meetings[1].number" and "duplicate meeting number 19" in problem.message
@@ -358,3 +358,48 @@ def test_control_characters_from_json_escapes_are_reported():
     update["assessment"] = {"en": "fine", "ru": "\ud800"}  # a lone surrogate
     (problem,) = load_text(json.dumps(raw, default=str, indent=1), "r.json").problems
     assert problem.message.startswith("JSON syntax error") and problem.line > 1
+
+
+def test_meetings_must_be_in_chronological_order():
+    meeting = (MINIMAL.split("meetings:\n", 1)[1].split("chapters:", 1)[0]
+               .replace("number: 19", "number: 20").replace("2018-07", "2017-07"))
+    problem = only_error(MINIMAL.replace("chapters:\n", meeting + "chapters:\n", 1))
+    assert (problem.path, problem.line) == ("meetings[1].start", 13)
+    assert "chronological order" in problem.message
+
+
+@pytest.mark.parametrize("raw,shown", [("010", "'010'"), ("0x13", "'0x13'")])
+def test_yaml_octal_and_hex_numbers_are_refused(raw, shown):
+    problem = only_error(MINIMAL.replace("- meeting: 19", f"- meeting: {raw}"))
+    assert problem.path.endswith("updates[0].meeting") and shown in problem.message
+    problem = only_error(MINIMAL.replace("      - number: 1\n", f"      - number: {raw}\n"))
+    assert problem.path == "chapters[0].recommendations[0].number"
+
+
+def test_titles_and_names_are_kept_on_one_line():
+    text = MINIMAL.replace("title: {en: Policy, ru: Политика}",
+                           "title:\n      en: |\n        Policy and\n        its monitoring\n      ru: Политика")
+    report = load_text(text, "r.yaml").report
+    assert report.chapters[0].title.get("en") == "Policy and its monitoring"
+
+
+@pytest.mark.parametrize("code", ["ZZ", "EU", "UN", "XA"])
+def test_codes_that_name_no_country_need_a_name(code):
+    problem = only_error(MINIMAL.replace("country: KZ", f"country: {code}"))
+    assert problem.path == "country"
+
+
+def test_original_language_absent_from_the_data_is_a_warning():
+    result = load_text(MINIMAL.replace("round: 4", "round: 4\noriginal_language: de"), "r.yaml")
+    (warning,) = result.warnings
+    assert warning.path == "original_language" and "'de'" in warning.message
+
+
+def test_yaml_merge_keys_are_expanded():
+    text = MINIMAL.replace("    experts:\n      - name: Jane Doe\n        affiliation: {en: Ukraine, ru: Украина}",
+                           "    experts:\n      - &jane\n        name: Jane Doe\n        affiliation: {en: Ukraine, ru: Украина}\n"
+                           "      - <<: *jane\n        name: John Roe")
+    report = load_text(text, "r.yaml").report
+    names = [e.name.get("en") for e in report.meetings[0].experts]
+    assert names == ["Jane Doe", "John Roe"]
+    assert report.meetings[0].experts[1].affiliation.get("ru") == "Украина"

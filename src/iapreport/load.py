@@ -38,6 +38,9 @@ BOILERPLATE_BLOCKS = ("publisher", "description", "about_oecd", "about_acn", "ab
 #: (from JSON escapes) and noncharacters
 _UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LANG_RE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+#: codes in the locale data that name no country (unknown region, pseudo-locales, unions)
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AA", "QM", "QZ", "XX"})
+_DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*[a-z]?$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
@@ -139,6 +142,11 @@ def _check_characters(ctx: "_Ctx", node: yaml.Node, path: str, value: str) -> bo
     return False
 
 
+def _one_line(text: str) -> str:
+    """Return a title or name on one line: a block scalar's line breaks are not part of a heading."""
+    return " ".join(text.split())
+
+
 def _kind_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -216,7 +224,11 @@ class Int(Spec):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
             ctx.error(node, path, f"expected an integer, found {_kind_of(node)}")
             return _INVALID
-        value = ctx.loader.construct_object(node)
+        if not _DECIMAL_RE.match(node.value):
+            ctx.error(node, path, f"{node.value!r} is not a plain decimal number",
+                      "YAML reads 010 as octal 8 and 0x13 as 19: write 10 or 19")
+            return _INVALID
+        value = int(node.value.replace("_", ""))
         if value < self.minimum:
             ctx.error(node, path, f"must be at least {self.minimum}, found {value}")
             return _INVALID
@@ -238,8 +250,10 @@ class Number(Spec):
             ctx.error(node, path, f"expected a number or a label such as \"1.1\", found {_kind_of(node)}")
             return _INVALID
         text = node.value.strip()
-        if node.tag == "tag:yaml.org,2002:int":
-            text = str(ctx.loader.construct_object(node))
+        if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL_RE.match(text):
+            ctx.error(node, path, f"{node.value!r} is not a plain decimal number",
+                      "YAML reads 010 as octal 8 and 0x13 as 19: write 10, or quote a label: \"010\"")
+            return _INVALID
         if not _NUMBER_RE.match(text):
             ctx.error(node, path, f"{node.value!r} is not a number or a dotted label",
                       "write 7, or a label such as \"1.1\"")
@@ -289,7 +303,7 @@ class LangMap(Spec):
                     return _INVALID
                 if not _check_characters(ctx, node, path, node.value):
                     return _INVALID
-                return model.Localized.of(node.value)
+                return model.Localized.of(_one_line(node.value))
             ctx.error(node, path, "expected a language map such as {en: ..., ru: ...}, found a plain string",
                       "prose and titles are given per language; a plain string serves only for names and codes")
             return _INVALID
@@ -318,7 +332,7 @@ class LangMap(Spec):
             if not _check_characters(ctx, value_node, sub, value_node.value):
                 ok = False
                 continue
-            texts[lang] = value_node.value
+            texts[lang] = value_node.value if self.prose else _one_line(value_node.value)
         if not texts and ok:
             ctx.error(node, path, "the language map is empty")
             return _INVALID
@@ -443,10 +457,37 @@ class Obj(Spec):
         }
 
 
+def _expand_merges(ctx: _Ctx, node: yaml.MappingNode, path: str) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Return a mapping's pairs with YAML merge keys (``<<: *defaults``) expanded, own keys first."""
+    own: list[tuple[yaml.Node, yaml.Node]] = []
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    ctx.error(source, path, "a merge key (<<) must name a mapping")
+                    continue
+                merged.extend(_expand_merges(ctx, source, path))
+        else:
+            own.append((key_node, value_node))
+    names = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
+    taken: set[str] = set()
+    for key_node, value_node in merged:
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if name not in names and name not in taken:
+            own.append((key_node, value_node))
+            taken.add(name)
+    return own
+
+
 def _pairs(ctx: _Ctx, node: yaml.MappingNode, path: str):
     """Yield (key, value) nodes of a mapping, reporting non-string and duplicate keys."""
     seen: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
+    pairs = node.value
+    if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in pairs):
+        pairs = _expand_merges(ctx, node, path)
+    for key_node, value_node in pairs:
         ctx.count()
         if not isinstance(key_node, yaml.ScalarNode):
             ctx.error(key_node, path, "a key must be a plain name")
@@ -595,7 +636,7 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None)
     if raw is not _INVALID:
         report = _build(ctx, raw)
     if report is not None:
-        _check_languages(ctx, report)
+        _check_languages(ctx, report, raw["__nodes__"])
     problems = sorted(ctx.problems, key=lambda p: (p.line, p.column, p.severity))
     if any(p.severity == "error" for p in problems):
         report = None
@@ -657,12 +698,13 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
     if _ok(country) and "country_name" not in raw:
         from babel import Locale  # only needed for this check
 
-        if country not in Locale("en").territories:
+        if country in _NOT_COUNTRIES or country not in Locale("en").territories:
             ctx.error(nodes["country"], "country", f"{country!r} is not an ISO 3166 country code",
                       "for a code the locale data lacks (e.g. XK), give country_name too")
 
     meetings: list[model.Meeting] = []
     meeting_numbers: dict[int, yaml.Node] = {}
+    previous_start: _dt.date | None = None
     if _ok(raw["meetings"]):
         for index, (node, m) in enumerate(raw["meetings"]):
             path = f"meetings[{index}]"
@@ -679,6 +721,13 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
             if _ok(m["start"], m["end"]) and m["end"] < m["start"]:
                 ctx.error(mn["end"], f"{path}.end",
                           f"the meeting ends ({m['end']}) before it starts ({m['start']})")
+            if _ok(m["start"]) and previous_start is not None and m["start"] <= previous_start:
+                ctx.error(mn["start"], f"{path}.start",
+                          f"meetings must be in chronological order: this one starts on {m['start']}, "
+                          f"not after the one before ({previous_start})",
+                          "the summary table has a column per meeting in file order")
+            if _ok(m["start"]):
+                previous_start = m["start"]
             experts = []
             if _ok(m["experts"]):
                 for _, e in m["experts"]:
@@ -779,13 +828,18 @@ def _updates(ctx: _Ctx, raw: Any, rpath: str, meetings: dict[int, yaml.Node], sc
     return tuple(out) if ok else None
 
 
-def _check_languages(ctx: _Ctx, report: model.Report) -> None:
+def _check_languages(ctx: _Ctx, report: model.Report, nodes: dict[str, yaml.Node]) -> None:
     """Warn, per language, where a field lacks a language the rest of the report is written in."""
     languages: list[str] = []
     for _, texts, _ in ctx.localized:
         for lang in texts:
             if lang not in languages:
                 languages.append(lang)
+    original = report.original_language
+    if original and languages and original not in languages:
+        ctx.error(nodes.get("original_language"), "original_language",
+                  f"the data has no {original!r} text, so every edition will say it is a translation",
+                  "check the code (e.g. ru), or add the original text", severity="warning")
     for path, texts, node in ctx.localized:
         for lang in languages:
             if lang not in texts:
