@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 
 import pytest
 
@@ -260,3 +261,22 @@ def test_pot_template_is_up_to_date():
 
     pot = read_catalog(ROOT / "locales" / "iapreport.pot")
     assert ids(pot) == ids(extract())
+
+
+def test_reference_definitions_are_printed_not_consumed():
+    (definition, use) = parse("[1]: https://adilet.zan.kz/rus/docs/K1400000226\n\nSee the Code [1].")
+    assert definition.text == "[1]: https://adilet.zan.kz/rus/docs/K1400000226"
+    assert use.text == "See the Code [1]."
+
+
+def test_prose_the_parser_would_lose_is_an_error_naming_the_field():
+    deep = "\n".join("  " * i + f"- level{i}" for i in range(60))
+    text = MINIMAL.replace('assessment: {en: "1.1. Good.", ru: "1.1. Хорошо."}',
+                           "assessment:\n              en: |\n" + textwrap.indent(deep, " " * 16)
+                           + '\n              ru: "1.1. Хорошо."')
+    report = load_text(text, "r.yaml").report
+    with pytest.raises(ComposeError) as info:
+        compose(report, "en")
+    assert "chapters[0].recommendations[0].updates[0].assessment.en" in str(info.value)
+    assert "level59" in str(info.value) or "level5" in str(info.value)
+    compose(report, "ru")  # the other language is unaffected

@@ -403,3 +403,12 @@ def test_yaml_merge_keys_are_expanded():
     names = [e.name.get("en") for e in report.meetings[0].experts]
     assert names == ["Jane Doe", "John Roe"]
     assert report.meetings[0].experts[1].affiliation.get("ru") == "Украина"
+
+
+def test_json_with_escaped_astral_characters_loads():
+    raw = yaml.safe_load(MINIMAL)
+    raw["chapters"][0]["title"] = {"en": "Policy \U0001F600 \\u plus", "ru": "Политика"}
+    text = json.dumps(raw, default=str, indent=1)  # ensure_ascii: "\ud83d\ude00"
+    assert "\\ud83d\\ude00" in text
+    report = load_text(text, "r.json").report
+    assert report.chapters[0].title.get("en") == "Policy \U0001F600 \\u plus"

@@ -61,7 +61,13 @@ class _Composer:
 
     def prose(self, value: model.Localized | None, path: str, style: str = "body") -> list[Block]:
         text = self.text(value, path)
-        return list(markdown.parse(text, source=f"{path}.{self.lang}", style=style)) if text else []
+        if not text:
+            return []
+        try:
+            return list(markdown.parse(text, source=f"{path}.{self.lang}", style=style))
+        except markdown.ProseLost as exc:
+            self.missing.append(f"{self.report.source}: {exc}")
+            return []
 
     def macro(self, name: str, *args, **kwargs) -> str:
         return str(getattr(self.t, name)(*args, **kwargs)).strip()

@@ -580,8 +580,24 @@ def _ok(*values: Any) -> bool:
     return all(v is not _INVALID for v in values)
 
 
+_SURROGATE_PAIR_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.I)
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """Replace JSON's escaped surrogate pairs (how json.dumps writes 😀) by the character itself.
+
+    JSON allows them; the YAML reader that gives us positions does not. Lines stay where they are.
+    """
+    def join(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        return match.group(1) + chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+    return _SURROGATE_PAIR_RE.sub(join, text)
+
+
 def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
     if is_json:
+        text = _join_surrogate_pairs(text)
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:

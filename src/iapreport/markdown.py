@@ -8,6 +8,8 @@ author wrote is dropped (images keep their alt text and address, code keeps its 
 from __future__ import annotations
 
 import functools
+import html
+import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -18,9 +20,20 @@ from .tree import Block, ListBlock, ListItem, Paragraph, Run
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 
+class ProseLost(Exception):
+    """Parsing would lose words the author wrote (e.g. nesting beyond the parser's limit)."""
+
+    def __init__(self, source: str | None, words: list[str]):
+        self.source, self.words = source, words
+        super().__init__(f"{source or 'prose'}: these words would not be printed: {', '.join(words[:8])}"
+                         + (" ..." if len(words) > 8 else ""))
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # link reference definitions ("[1]: https://...") are off: CommonMark would consume them
+    # silently; as plain text they are printed as written
+    return MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": 100}).disable("reference")
 
 
 def safe_link(url: str) -> str | None:
@@ -33,10 +46,39 @@ def safe_link(url: str) -> str | None:
 
 
 def parse(text: str, *, source: str | None = None, style: str = "body") -> tuple[Block, ...]:
-    """Return the blocks of a Markdown text; `source` names the data field, for messages."""
+    """Return the blocks of a Markdown text; `source` names the data field, for messages.
+
+    Raises ProseLost if any word of `text` would be missing from the blocks.
+    """
     tokens = _parser().parse(text)
     blocks, _ = _blocks(tokens, 0, len(tokens), source, style, 0)
+    _check_nothing_lost(text, blocks, source)
     return tuple(blocks)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _check_nothing_lost(text: str, blocks: list[Block], source: str | None) -> None:
+    written = set(_WORD_RE.findall(html.unescape(text)))
+    printed: set[str] = set()
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        if isinstance(block, Paragraph):
+            for run in block.runs:
+                printed.update(_WORD_RE.findall(run.text))
+                if run.link:
+                    printed.update(_WORD_RE.findall(run.link))
+                    printed.update(_WORD_RE.findall(html.unescape(run.link)))
+        elif isinstance(block, ListBlock):
+            for number, item in enumerate(block.items, block.start):
+                stack.extend(item.blocks)
+                if block.marker != "bullet":
+                    printed.add(str(number))  # the writers print the item's number
+    lost = written - printed
+    if lost:
+        raise ProseLost(source, sorted(lost))
 
 
 def _blocks(tokens: list[Token], i: int, end: int, source: str | None, style: str, level: int) -> tuple[list[Block], int]:
