@@ -32,8 +32,13 @@ def test_golden_tree(sample, lang, accept):
     assert text == golden.read_text(encoding="utf-8")
 
 
+def plain(text: str) -> str:
+    """Text as read, without the typographic ties (no-break spaces)."""
+    return text.replace("\xa0", " ")
+
+
 def _texts(document):
-    return [p.text for section in document.sections for p in walk_paragraphs(section.blocks)]
+    return [plain(p.text) for section in document.sections for p in walk_paragraphs(section.blocks)]
 
 
 def _headings(document, level=None):
@@ -45,7 +50,7 @@ def test_outline_of_the_publication(kz_docs):
     assert [h.text for h in _headings(doc, 1)][:4] == [
         "Progress update methodology summary", "Progress update summary", "Progress update with assessment",
         "Chapter 1. Anti-corruption policy"]
-    assert [h.text for h in _headings(doc, 2)] == [f"Recommendation No. {n}" for n in range(1, 30)]
+    assert [h.text for h in _headings(doc, 2)] == [f"Recommendation No.\xa0{n}" for n in range(1, 30)]
     assert [h.text for h in _headings(doc, 3)] == ["19th ACN Monitoring Meeting, July 2018"] * 29
     toc = next(b for b in doc.blocks() if type(b).__name__ == "TableOfContents")
     assert len(toc.entries) == 3 + 4 + 29
@@ -280,3 +285,39 @@ def test_prose_the_parser_would_lose_is_an_error_naming_the_field():
     assert "chapters[0].recommendations[0].updates[0].assessment.en" in str(info.value)
     assert "level59" in str(info.value) or "level5" in str(info.value)
     compose(report, "ru")  # the other language is unaffected
+
+
+def _extra_catalog(tmp_path, lang, edit):
+    target = tmp_path / lang / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    po = shipped_catalog("ru").read_text(encoding="utf-8").replace("Language: ru_RU", f"Language: {lang}")
+    (target / "iapreport.po").write_text(edit(po), encoding="utf-8")
+    return tmp_path
+
+
+def _uk_report():
+    return load_text(MINIMAL.replace("ru:", "uk:"), "uk.yaml").report
+
+
+def test_an_untranslated_or_fuzzy_entry_is_an_error_not_english(tmp_path):
+    fuzzy = _extra_catalog(tmp_path / "a", "uk", lambda po: po.replace(
+        'msgid "Report of the Government"', '#, fuzzy\nmsgid "Report of the Government"'))
+    with pytest.raises(LocaleError, match="no translation for 'Report of the Government'"):
+        compose(_uk_report(), "uk", locales_dirs=[fuzzy])
+    garbage = tmp_path / "b" / "uk" / "LC_MESSAGES"
+    garbage.mkdir(parents=True)
+    (garbage / "iapreport.po").write_text('msgid "x', encoding="utf-8")
+    with pytest.raises(LocaleError):
+        compose(_uk_report(), "uk", locales_dirs=[tmp_path / "b"])
+
+
+def test_a_translators_placeholder_typo_names_the_catalog_line(tmp_path):
+    typo = _extra_catalog(tmp_path, "uk", lambda po: po.replace('msgstr "Рекомендация № %(number)s"',
+                                                                'msgstr "Рекомендация № %(nubmer)s"'))
+    with pytest.raises(LocaleError, match=r"iapreport\.po:\d+: unknown placeholder %\(nubmer\)s"):
+        compose(_uk_report(), "uk", locales_dirs=[typo])
+
+
+def test_a_catalog_may_name_a_country():
+    assert get_locale("ru").territory("KG") == "Кыргызстан"
+    assert get_locale("en").territory("KG") == "Kyrgyzstan"

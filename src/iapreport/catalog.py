@@ -11,16 +11,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN
+from .i18n import DOMAIN, OPTIONAL_CONTEXTS, ORDINAL_FORMS, TIED_WORDS
 from .resources import locales_dir, templates_dir
+from .scales import scales
 
-ORDINAL_FORMS = (("ordinal one", "%(num)sst"), ("ordinal two", "%(num)snd"), ("ordinal few", "%(num)srd"),
-                 ("ordinal other", "%(num)sth"), ("ordinal many", "%(num)sth"), ("ordinal zero", "%(num)sth"))
+#: the Istanbul Action Plan countries: a catalog may give their names (else the locale data's)
+IAP_COUNTRIES = ("AM", "AZ", "GE", "KZ", "KG", "MN", "TJ", "UA", "UZ")
 
 
 def extract(template_dir: Path | None = None) -> Catalog:
@@ -33,20 +33,23 @@ def extract(template_dir: Path | None = None) -> Catalog:
             str(template_dir), method_map, options_map=options, keywords={"_": None, "gettext": None,
                                                                          "ngettext": (1, 2)}):
         catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
-    with open(template_dir / "scales.yaml", encoding="utf-8") as stream:
-        raw = yaml.safe_load(stream)
-    for scale_name, body in raw.items():
-        for rating in body["ratings"]:
+    for scale_name, scale in scales().items():
+        for rating in scale.ratings:
             where = [(f"templates/scales.yaml:{scale_name}", 0)]
-            catalog.add(rating["label"], None, where, auto_comments=["rating label (summary table)"])
-            catalog.add(tuple(rating["count"]), None, where,
+            catalog.add(rating.label, None, where, auto_comments=["rating label (summary table)"])
+            catalog.add((rating.count_singular, rating.count_plural), None, where,
                         auto_comments=["count of recommendations with this rating; %(num)s is the count"])
-            catalog.add(rating["conclusion"], None, where,
+            catalog.add(rating.conclusion, None, where,
                         auto_comments=["generated conclusion; %(country)s country, %(number)s recommendation"])
-    for context, form in ORDINAL_FORMS:
-        catalog.add(form, None, [("src/iapreport/i18n.py", 0)], context=context,
-                    auto_comments=["ordinal number of a monitoring meeting, for the CLDR ordinal category "
-                                   f"'{context.split()[1]}'"])
+    for category, form in ORDINAL_FORMS.items():
+        catalog.add(form, None, [("src/iapreport/i18n.py", 0)], context=f"ordinal {category}",
+                    auto_comments=[f"ordinal number of a monitoring meeting, for the CLDR ordinal category '{category}'"])
+    catalog.add(TIED_WORDS, None, [("src/iapreport/typography.py", 0)], context="typography",
+                auto_comments=["optional: the language's short words (prepositions, conjunctions) that a line must "
+                               "not end with, separated by spaces; leave empty for none"])
+    for code in IAP_COUNTRIES:
+        catalog.add(code, None, [("src/iapreport/i18n.py", 0)], context="country",
+                    auto_comments=["optional: the country's name, when the locale data's is not the one to print"])
     catalog.add("“%(text)s”", None, [("src/iapreport/i18n.py", 0)],
                 auto_comments=["quotation marks of the language around generated text"])
     return catalog
@@ -69,7 +72,7 @@ def untranslated(path: Path, template: Catalog | None = None) -> list[str]:
     catalog = read_catalog(path)
     out = []
     for message in template:
-        if not message.id:
+        if not message.id or message.context in OPTIONAL_CONTEXTS:
             continue
         found = catalog.get(message.id, context=message.context)
         strings = found.string if found else None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import markdown, model
+from .typography import Ties
 from .i18n import Locale, get_locale, template_module
 from .scales import scales
 from .tree import (Block, Cell, Document, Heading, Metadata, PageBreak, Paragraph, Row, Run, Section,
@@ -152,7 +153,8 @@ class _Composer:
                            self.text(e.affiliation, f"{path}.experts[{ei}].affiliation"))
                 for ei, e in enumerate(meeting.experts)
             ])
-            blocks.append(Paragraph((Run(lead, bold=True), Run(" " + self.macro("experts_sentence", experts))),
+            blocks.append(Paragraph((Run(lead, bold=True),
+                                     Run(" " + self.macro("experts_sentence", len(meeting.experts), experts))),
                                     "summary-text", path))
             blocks.extend(self.prose(meeting.sources, f"{path}.sources", "summary-text"))
             counts = Counter(update.rating for _, rec in report.recommendations()
@@ -273,7 +275,7 @@ class _Composer:
         meetings = ", ".join(str(m.number) for m in report.meetings)
         metadata = Metadata(
             title=self.macro("metadata_title", country, doc_type),
-            subject=self.macro("metadata_subject", programme, round_title, meetings),
+            subject=self.macro("metadata_subject", programme, round_title, len(report.meetings), meetings),
             author=self.macro("metadata_author"),
             keywords=(programme, country, doc_type, self.macro("keyword_anticorruption"),
                       self.macro("keyword_monitoring")),
@@ -282,10 +284,11 @@ class _Composer:
             description=round_title,
         )
         header = self.macro("running_header", country, doc_type)
-        return Document(metadata, (
+        document = Document(metadata, (
             Section(tuple(cover)),
             Section(tuple(front + body), running_header=header, page_numbers=True),
         ))
+        return Ties(self.locale.short_words()).document(document)
 
 
 def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),

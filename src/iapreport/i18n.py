@@ -30,10 +30,53 @@ from babel.support import Translations
 from .resources import locales_dir, templates_dir
 
 DOMAIN = "iapreport"
+#: the language the msgids are written in: its catalog may leave a msgstr empty
+SOURCE_LANGUAGE = "en"
+#: msgctxt of optional entries (a translator may override a country's name from the locale data)
+OPTIONAL_CONTEXTS = ("country", "typography")
+
+
+#: the English ordinal form of each CLDR ordinal category (msgctxt "ordinal <category>")
+ORDINAL_FORMS = {"one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "other": "%(num)sth",
+                 "many": "%(num)sth", "zero": "%(num)sth"}
+#: the optional entry whose translation lists a language's short words (space-separated)
+TIED_WORDS = "short words kept with the next word"
 
 
 class LocaleError(Exception):
-    """No usable catalog for a requested language."""
+    """No usable catalog for a requested language, or a catalog that cannot be used."""
+
+
+_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
+
+
+class StrictTranslations(Translations):
+    """Translations that never fall back to the English msgid in another language's edition.
+
+    An untranslated or fuzzy entry raises LocaleError naming the catalog and the msgid, instead
+    of printing an English label in a Russian document.
+    """
+
+    catalog_path = ""
+
+    def _require(self, key, message: str) -> None:
+        if key not in self._catalog:
+            raise LocaleError(f"{self.catalog_path}: no translation for {message!r} "
+                              "(the entry is missing, empty or fuzzy)")
+
+    def gettext(self, message):
+        self._require(message, message)
+        return super().gettext(message)
+
+    def ngettext(self, singular, plural, n):
+        self._require((singular, 0), singular)
+        return super().ngettext(singular, plural, n)
+
+    def pgettext(self, context, message):
+        self._require(f"{context}\x04{message}", message)
+        return super().pgettext(context, message)
+
+    ugettext, ungettext, upgettext = gettext, ngettext, pgettext
 
 
 def catalog_dirs(extra: Sequence[str | Path] = ()) -> tuple[Path, ...]:
@@ -61,15 +104,49 @@ def available_languages(extra: Sequence[str | Path] = ()) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _check_placeholders(path: str, catalog) -> None:
+    """Raise LocaleError for a msgstr whose %(name)s placeholders the code cannot fill."""
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        names = {name for text in ids for name in _PLACEHOLDER_RE.findall(text)}
+        if isinstance(message.id, tuple):
+            names.add("num")
+        for text in strings:
+            if not text:
+                continue
+            unknown = set(_PLACEHOLDER_RE.findall(text)) - names
+            try:
+                text % {name: "" for name in names | unknown}
+                problem = f"unknown placeholder %({sorted(unknown)[0]})s" if unknown else None
+            except (ValueError, TypeError) as exc:
+                problem = f"malformed placeholder ({exc})"
+            if problem:
+                raise LocaleError(f"{path}:{message.lineno}: {problem} in the translation of {ids[0]!r}")
+
+
 @functools.lru_cache(maxsize=32)
 def _compile(path: str) -> tuple[Translations, str | None]:
-    with open(path, "rb") as stream:
-        catalog = read_po(stream, domain=DOMAIN)
+    try:
+        with open(path, "rb") as stream:
+            catalog = read_po(stream, domain=DOMAIN)
+    except Exception as exc:  # babel raises assorted errors for a broken .po
+        raise LocaleError(f"{path}: cannot read the catalog: {exc}") from exc
+    _check_placeholders(path, catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     locale = str(catalog.locale) if catalog.locale else None
-    return Translations(buffer, domain=DOMAIN), locale
+    language = (locale or Path(path).parent.parent.name).split("_")[0]
+    cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
+    try:
+        translations = cls(buffer, domain=DOMAIN)
+    except (ValueError, SyntaxError, OSError) as exc:
+        raise LocaleError(f"{path}: the catalog's header is not usable (Plural-Forms?): {exc}") from exc
+    translations.catalog_path = path
+    return translations, locale
 
 
 @dataclass(frozen=True)
@@ -109,11 +186,7 @@ class Locale:
     def ordinal(self, n: int) -> str:
         """Return ``19th`` / ``19-е``: the catalog gives one form per CLDR ordinal category."""
         category = self.babel.ordinal_form(n)
-        forms = {
-            "one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "other": "%(num)sth",
-            "many": "%(num)sth", "zero": "%(num)sth",
-        }
-        return self.pgettext(f"ordinal {category}", forms[category], num=n)
+        return self.pgettext(f"ordinal {category}", ORDINAL_FORMS[category], num=n)
 
     def month(self, day: _dt.date) -> str:
         """Return month and year as a standalone phrase: ``July 2018`` / ``июль 2018 г.``."""
@@ -141,8 +214,17 @@ class Locale:
         """Return `text` in the edition's quotation marks (from the catalog: “…” or «…»)."""
         return self.gettext("“%(text)s”", text=text)
 
+    def optional(self, context: str, message: str) -> str | None:
+        """Return the catalog's translation of an optional entry, or None when it gives none."""
+        return getattr(self.translations, "_catalog", {}).get(f"{context}\x04{message}") or None
+
     def territory(self, code: str) -> str | None:
-        return self.babel.territories.get(code)
+        """Return a country's name: the catalog's (msgctxt "country") if it gives one, else CLDR's."""
+        return self.optional("country", code) or self.babel.territories.get(code)
+
+    def short_words(self) -> tuple[str, ...]:
+        """Return the words the language keeps with the next one (msgctxt "typography")."""
+        return tuple((self.optional("typography", TIED_WORDS) or "").split())
 
     def language_name(self, code: str) -> str:
         try:
