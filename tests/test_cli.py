@@ -116,3 +116,32 @@ def test_a_failing_edition_leaves_no_partial_set_of_files(tmp_path):
     assert "chapters[0].recommendations[0].updates[0].assessment.en" in result.stderr
     assert "U+1F600" in result.stderr and "Traceback" not in result.stderr
     assert list(out.iterdir()) == []
+
+
+def test_empty_or_repeated_lists_and_colliding_outputs(tmp_path):
+    assert run("build", VERIDIA, "--lang", ",", "-o", tmp_path).returncode == 2
+    assert run("build", VERIDIA, "--format", ",", "-o", tmp_path).returncode == 2
+    result = run("build", VERIDIA, "--lang", "en,en", "--format", "docx,docx", "-o", tmp_path / "once")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "once").iterdir()] == ["veridia-2021.en.docx"]
+    other = tmp_path / "copy" / VERIDIA.name
+    other.parent.mkdir()
+    other.write_bytes(VERIDIA.read_bytes())
+    result = run("build", VERIDIA, other, "-o", tmp_path / "clash")
+    assert result.returncode == 2 and "would write the same files" in result.stderr
+    assert not (tmp_path / "clash").exists()
+
+
+def test_messages_name_the_file_once(tmp_path):
+    path = tmp_path / "en-only.yaml"
+    path.write_text(MINIMAL.replace('ru: "1.1. Хорошо."', 'de: "1.1. Gut."'), encoding="utf-8")
+    result = run("build", path, "--lang", "ru", "-o", tmp_path / "out")
+    assert f"{path}: {path}" not in result.stderr and f"{path}: chapters" in result.stderr
+
+
+def test_a_broken_theme_is_a_message_not_an_internal_error(tmp_path):
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("page: [", encoding="utf-8")
+    result = run("build", VERIDIA, "--theme", theme, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "not valid YAML" in result.stderr and "internal error" not in result.stderr

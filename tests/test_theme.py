@@ -54,3 +54,17 @@ def test_bad_themes_are_reported(tmp_path):
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     with pytest.raises(ThemeError, match="unknown properties: colour_typo"):
         load_theme(path)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda raw: raw["page"].update(size="A5"), "page size 'A5'"),
+    (lambda raw: raw["styles"]["body"].update(colour="reed"), "colour: 'reed' is neither"),
+    (lambda raw: raw.pop("page"), "incomplete or malformed"),
+])
+def test_theme_mistakes_are_named(tmp_path, change, message):
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / "theme.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ThemeError, match=message.replace("(", r"\(")):
+        load_theme(path)

@@ -58,8 +58,10 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     edition is composed before any file is written, so bad data leaves no partial set of outputs.
     """
     report = load(source, strict=strict)
-    langs = list(langs) if langs is not None else list(report_languages(report))
-    formats = list(formats)
+    langs = list(dict.fromkeys(langs)) if langs is not None else list(report_languages(report))
+    formats = list(dict.fromkeys(formats))
+    if not langs or not formats:
+        raise ValueError("nothing to build: no language or no format given")
     for fmt in formats:
         get_writer(fmt)  # unknown formats fail before any work
     if not isinstance(theme, Theme):

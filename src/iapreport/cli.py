@@ -17,7 +17,11 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+    """Return the comma-separated items, each once, in order; none at all is a usage error."""
+    items = list(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    if not items:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {value!r}")
+    return items
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,6 +94,14 @@ def cmd_build(args) -> int:
     if unknown:
         print(f"iapreport: unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})", file=sys.stderr)
         return EXIT_USAGE
+    stems: dict[str, str] = {}
+    for name in args.files:
+        stem = Path(name).stem
+        if stem in stems and stems[stem] != name:
+            print(f"iapreport: {stems[stem]} and {name} would write the same files ({stem}.<lang>.<format>); "
+                  "build them into different directories", file=sys.stderr)
+            return EXIT_USAGE
+        stems[stem] = name
     failed = False
     for name in args.files:
         try:
@@ -100,7 +112,12 @@ def cmd_build(args) -> int:
             print(f"{name}: not built", file=sys.stderr)
             failed = True
             continue
-        except (ComposeError, LocaleError, WriterError, ThemeError, OSError) as exc:
+        except ComposeError as exc:  # its messages name the file already
+            print(exc, file=sys.stderr)
+            print(f"{name}: not built", file=sys.stderr)
+            failed = True
+            continue
+        except (LocaleError, WriterError, ThemeError, OSError) as exc:
             print(f"{name}: {exc}", file=sys.stderr)
             print(f"{name}: not built", file=sys.stderr)
             failed = True
@@ -128,7 +145,10 @@ def cmd_dump_tree(args) -> int:
     except DataError as exc:
         _print_problems(exc.problems, False)
         return EXIT_INVALID
-    except (ComposeError, LocaleError) as exc:
+    except ComposeError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except LocaleError as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     sys.stdout.write(dump(document))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -116,15 +117,43 @@ def load_theme(path: str | Path | None = None) -> Theme:
     return _load_theme(str(path or templates_dir() / "theme.yaml"))
 
 
+_COLOUR_RE = re.compile(r"^#?[0-9A-Fa-f]{6}$")
+
+
 @functools.lru_cache(maxsize=8)
 def _load_theme(path: str) -> Theme:
-    with open(path, encoding="utf-8") as stream:
-        raw = yaml.safe_load(stream)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            raw = yaml.safe_load(stream)
+        return _theme(raw)
+    except OSError as exc:
+        raise ThemeError(f"{path}: cannot read the theme: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ThemeError(f"{path}: the theme is not valid YAML: {exc}") from exc
+    except ThemeError as exc:
+        raise ThemeError(f"{path}: {exc}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ThemeError(f"{path}: the theme is incomplete or malformed ({type(exc).__name__}: {exc})") from exc
+
+
+def _colour(value: object, colours: dict[str, str], where: str) -> str:
+    text = str(value)
+    if text in colours:
+        return colours[text]
+    if not _COLOUR_RE.match(text):
+        raise ThemeError(f"{where}: {text!r} is neither a colour name of the theme nor RRGGBB")
+    return text.lstrip("#").upper()
+
+
+def _theme(raw: dict) -> Theme:
     p = raw["page"]
-    width, height = PAGE_SIZES[p.get("size", "A4")]
+    size = p.get("size", "A4")
+    if size not in PAGE_SIZES:
+        raise ThemeError(f"page size {size!r} is not one of {', '.join(PAGE_SIZES)}")
+    width, height = PAGE_SIZES[size]
     page = Page(width, height, p["margin_top"], p["margin_bottom"], p["margin_left"], p["margin_right"],
                 p["header_distance"], p["footer_distance"])
-    colours = {k: str(v).lstrip("#").upper() for k, v in raw.get("colours", {}).items()}
+    colours = {k: _colour(v, {}, f"colour {k}") for k, v in raw.get("colours", {}).items()}
     fonts = {}
     for key, f in raw["fonts"].items():
         base = _package_dir(f["package"])
@@ -151,8 +180,7 @@ def _load_theme(path: str) -> Theme:
         values = resolve(name)
         for key in ("colour", "background"):
             if values.get(key) is not None:
-                value = str(values[key])
-                values[key] = colours.get(value, value.lstrip("#").upper())
+                values[key] = _colour(values[key], colours, f"style {name}: {key}")
         if values.get("font", "serif") not in fonts:
             raise ThemeError(f"style {name!r} uses unknown font {values['font']!r}")
         styles[name] = Style(name=name, **values)
