@@ -247,3 +247,35 @@ def test_libreoffice_opens_and_exports(kz_files, tmp_path):
         assert pdf.stat().st_size > 50_000
         pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) > 30
+
+
+def test_fonts_are_declared_and_embedded(kz_files, theme):
+    from iapreport.writers._ooxml import obfuscate_font
+
+    fonts = _xml(kz_files["ru"], "word/fontTable.xml")
+    rels = _xml(kz_files["ru"], "word/_rels/fontTable.xml.rels")
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    for family in theme.fonts.values():
+        (entry,) = [f for f in fonts.findall("w:font", NS) if f.get(f"{{{W}}}name") == family.family]
+        assert entry.find("w:family", NS).get(f"{{{W}}}val") in ("roman", "swiss")
+        embedded = entry.find("w:embedRegular", NS)
+        key = embedded.get(f"{{{W}}}fontKey")
+        target = targets[embedded.get(f"{{{NS['r']}}}id")]
+        with zipfile.ZipFile(kz_files["ru"]) as z:
+            data = z.read(f"word/{target}")
+        assert obfuscate_font(data, key) == family.regular.read_bytes()  # XOR is its own inverse
+    settings = _xml(kz_files["ru"], "word/settings.xml")
+    assert settings.find("w:embedTrueTypeFonts", NS) is not None
+    assert settings.find("w:autoHyphenation", NS).get(f"{{{W}}}val") == "true"
+
+
+def test_toc_entries_carry_page_references(kz_files):
+    root = _xml(kz_files["en"])
+    refs = [t.text.strip() for t in root.iter(f"{{{W}}}instrText") if "PAGEREF" in t.text]
+    assert len(refs) == 3 + 4 + 29 and "PAGEREF rec_7 \\h" in refs
+
+
+def test_line_spacing_matches_the_pdf_leading(kz_files, theme):
+    style = docx.Document(kz_files["en"]).styles["IAP body"]
+    body = theme.style("body")
+    assert abs(style.paragraph_format.line_spacing.pt - body.size * body.leading) < 0.05

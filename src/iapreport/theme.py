@@ -52,6 +52,7 @@ class FontFamily:
     bold: Path
     italic: Path
     bold_italic: Path
+    generic: str = "serif"  # serif, sans or mono: the kind a substitute should be
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class Theme:
     colours: dict[str, str]
     styles: dict[str, Style]
     lists: Lists = Lists()
+    #: whether the DOCX carries the fonts (Word and LibreOffice then show them everywhere)
+    docx_embed_fonts: bool = True
 
     def style(self, name: str) -> Style:
         """Return the named style; ``rating-<value>`` falls back to ``rating``."""
@@ -158,7 +161,8 @@ def _theme(raw: dict) -> Theme:
     for key, f in raw["fonts"].items():
         base = _package_dir(f["package"])
         fonts[key] = FontFamily(key, f["family"], *(base / f[face] for face in
-                                                    ("regular", "bold", "italic", "bold_italic")))
+                                                    ("regular", "bold", "italic", "bold_italic")),
+                                generic=f.get("generic", "serif"))
     styles: dict[str, Style] = {}
     raw_styles: dict[str, dict] = raw["styles"]
 
@@ -187,4 +191,4 @@ def _theme(raw: dict) -> Theme:
     raw_lists = raw.get("lists", {})
     lists = Lists(float(raw_lists.get("indent", Lists.indent)),
                   tuple(raw_lists.get("bullets", Lists.bullets)))
-    return Theme(page, fonts, colours, styles, lists)
+    return Theme(page, fonts, colours, styles, lists, bool(raw.get("docx", {}).get("embed_fonts", True)))

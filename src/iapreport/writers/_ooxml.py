@@ -170,6 +170,102 @@ _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:
                         "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
 
 
+def declare_font(fonts_element, family: str, generic: str) -> None:
+    """List a font family in the font table with its kind, so a suite lacking it substitutes alike."""
+    for font in fonts_element.findall(qn("w:font")):
+        if font.get(qn("w:name")) == family:
+            return
+    font = OxmlElement("w:font")
+    font.set(qn("w:name"), family)
+    charset = OxmlElement("w:charset")
+    charset.set(qn("w:val"), "CC")  # Cyrillic-capable (RUSSIAN_CHARSET); Latin is covered as well
+    kind = OxmlElement("w:family")
+    kind.set(qn("w:val"), {"serif": "roman", "sans": "swiss", "mono": "modern"}.get(generic, "auto"))
+    pitch = OxmlElement("w:pitch")
+    pitch.set(qn("w:val"), "fixed" if generic == "mono" else "variable")
+    for child in (charset, kind, pitch):
+        font.append(child)
+    fonts_element.insert(0, font)
+
+
+_FONT_FACES = (("regular", "w:embedRegular"), ("bold", "w:embedBold"), ("italic", "w:embedItalic"),
+               ("bold_italic", "w:embedBoldItalic"))
+
+
+def obfuscate_font(data: bytes, key: str) -> bytes:
+    """Return TrueType data obfuscated for embedding in a DOCX (ECMA-376 §17.8.1).
+
+    The first 32 bytes are XORed with the GUID `key`'s bytes in reverse order.
+    """
+    key_bytes = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(b ^ key_bytes[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def embed_font(fonts_element, family: str, face: str, rel_id: str, key: str) -> None:
+    """Point the font table's entry for `family` at an embedded face."""
+    for font in fonts_element.findall(qn("w:font")):
+        if font.get(qn("w:name")) == family:
+            tag = dict(_FONT_FACES)[face]
+            element = OxmlElement(tag)
+            element.set(qn("r:id"), rel_id)
+            element.set(qn("w:fontKey"), key)
+            order = [t for _, t in _FONT_FACES]
+            insert_before(font, element, tuple(order[order.index(tag) + 1:]))
+            return
+    raise KeyError(family)
+
+
+#: elements that precede w:embedTrueTypeFonts in w:settings
+_BEFORE_EMBED_FONTS = ("w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+                       "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+                       "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData")
+
+
+def set_embed_fonts(settings_element) -> None:
+    """Tell Word the document carries its TrueType fonts."""
+    if settings_element.find(qn("w:embedTrueTypeFonts")) is not None:
+        return
+    element = OxmlElement("w:embedTrueTypeFonts")
+    anchor = None
+    for child in settings_element:
+        if child.tag in {qn(t) for t in _BEFORE_EMBED_FONTS}:
+            anchor = child
+    if anchor is None:
+        settings_element.insert(0, element)
+    else:
+        anchor.addnext(element)
+
+
+#: elements that follow w:autoHyphenation in w:settings (ECMA-376 CT_Settings order)
+_AFTER_AUTO_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+                           "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+                           "w:defaultTableStyle", "w:evenAndOddHeaders", "w:bookFoldRevPrinting",
+                           "w:bookFoldPrinting", "w:bookFoldPrintingSheets",
+                           "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+                           "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+                           "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin",
+                           "w:drawingGridVerticalOrigin", "w:doNotShadeFormData", "w:noPunctuationKerning",
+                           "w:characterSpacingControl", "w:printTwoOnOne", "w:strictFirstAndLastChars",
+                           "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+                           "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent",
+                           "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml",
+                           "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
+                           "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields") + _AFTER_UPDATE_FIELDS
+
+
+def set_hyphenation(settings_element, consecutive_limit: int = 3) -> None:
+    """Turn on Word's automatic hyphenation (in each run's language), at most N lines in a row."""
+    for tag, value in (("w:autoHyphenation", "true"), ("w:consecutiveHyphenLimit", str(consecutive_limit))):
+        element = settings_element.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            successors = _AFTER_AUTO_HYPHENATION[_AFTER_AUTO_HYPHENATION.index(tag) + 1:] \
+                if tag in _AFTER_AUTO_HYPHENATION else _AFTER_AUTO_HYPHENATION
+            insert_before(settings_element, element, successors)
+        element.set(qn("w:val"), value)
+
+
 def set_update_fields(settings_element) -> None:
     """Ask Word to refresh every field (TOC page numbers) when it opens the document."""
     update = settings_element.find(qn("w:updateFields"))

@@ -18,7 +18,7 @@ import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -55,7 +55,10 @@ def _apply_style(word_style, style: Style, theme: Theme) -> None:
     fmt.alignment = _ALIGN[style.align]
     fmt.space_before = Pt(style.space_before)
     fmt.space_after = Pt(style.space_after)
-    fmt.line_spacing = style.leading
+    # the theme's leading is a multiple of the font size, as in the PDF; Word's "multiple" is of
+    # the font's own line height (about 1.3 × size for PT Serif), so give the distance itself
+    fmt.line_spacing = Pt(style.size * style.leading)
+    fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     fmt.keep_with_next = style.keep_with_next
     fmt.widow_control = True
     if style.left_indent:
@@ -203,6 +206,9 @@ class _Writer:
             _ooxml.set_lang(rPr, self.language)
             link.append(_ooxml.text_run(entry.text, rPr))
             link.append(_ooxml.tab_run())
+            # the page number, as Word's own TOC has it: computed by Word and LibreOffice
+            _ooxml.field_begin(link, f"PAGEREF {entry.anchor} \\h")
+            _ooxml.field_end(link)
             p.append(link)
         _ooxml.field_end(paragraphs[-1]._p)
 
@@ -303,6 +309,42 @@ class _Writer:
         _ooxml.add_to_numbering(numbering, self.pending_abstracts, self.pending_nums)
 
 
+def _declare_fonts(word, theme: Theme) -> None:
+    """Name the theme's families in the font table and, where the theme asks, embed their faces.
+
+    Embedded faces make Word and LibreOffice show the document in the theme's fonts on machines
+    that lack them (obfuscated as the format requires; the key derives from the font's bytes, so
+    the same input still gives the same file).
+    """
+    import hashlib
+    import uuid
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    part = word.part.part_related_by(RT.FONT_TABLE)
+    fonts = etree.fromstring(part.blob)
+    number = 0
+    for family in theme.fonts.values():
+        _ooxml.declare_font(fonts, family.family, family.generic)
+        if not theme.docx_embed_fonts:
+            continue
+        for face in ("regular", "bold", "italic", "bold_italic"):
+            data = getattr(family, face).read_bytes()
+            key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+            number += 1
+            font_part = Part(PackURI(f"/word/fonts/font{number}.odttf"),
+                             "application/vnd.openxmlformats-officedocument.obfuscatedFont",
+                             _ooxml.obfuscate_font(data, key), word.part.package)
+            rel_id = part.relate_to(font_part, RT.FONT)
+            _ooxml.embed_font(fonts, family.family, face, rel_id, key)
+    if number:
+        _ooxml.set_embed_fonts(word.settings.element)
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _setup_section(section, theme: Theme) -> None:
     page = theme.page
     section.page_width = Mm(page.width)
@@ -330,6 +372,8 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     _ooxml.set_doc_defaults(word.styles.element, theme.fonts[body_style.font].family, body_style.size, language)
     styles = build_styles(word, theme)
     _ooxml.set_update_fields(word.settings.element)
+    _ooxml.set_hyphenation(word.settings.element)
+    _declare_fonts(word, theme)
     writer = _Writer(word, theme, language, styles)
 
     for index, section in enumerate(document.sections):
