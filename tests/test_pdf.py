@@ -559,3 +559,13 @@ def test_emphasis_uses_the_family_faces_in_russian(kz_report, tmp_path_factory):
     out = subprocess.run(["pdffonts", str(pdf.path)], check=True, capture_output=True, text=True).stdout
     faces = {line.split()[0].split("+", 1)[1] for line in out.splitlines()[2:] if line.strip()}
     assert {"PTSerif-Regular", "PTSerif-Bold", "PTSerif-Italic", "PTSans-Bold"} <= faces
+
+
+def test_hyphenation_dictionary_comes_from_the_theme(theme):
+    from iapreport.writers.pdf import _hyphenator
+
+    assert theme.hyphenation.dictionary("en-GB") == "en_US"
+    assert theme.hyphenation.dictionary("ru-RU") == "ru_RU"
+    split = _hyphenator("en_US", theme.hyphenation.min_left, theme.hyphenation.min_right)
+    pairs = [a + "-" for a, _ in split("criminal")]
+    assert "crimin-" not in pairs and "crim-" in pairs

@@ -172,7 +172,8 @@ class _Composer:
         report = self.report
         meetings = report.meetings
         n = len(meetings)
-        first = 0.55 if n == 1 else max(0.3, 0.5 - 0.05 * (n - 1))
+        # the title column takes what the rating columns do not need ("Significant progress")
+        first = max(0.35, 0.65 - 0.1 * (n - 1))
         widths = (first,) + tuple((1 - first) / n for _ in meetings)
 
         def header(text: str, span: int = 1) -> Cell:

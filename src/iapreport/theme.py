@@ -84,6 +84,19 @@ class Lists:
         return self.bullets[level % len(self.bullets)]
 
 
+@dataclass(frozen=True)
+class Hyphenation:
+    """Which dictionary hyphenates a language, and the fewest letters on each side of a break."""
+
+    dictionaries: tuple[tuple[str, str], ...] = ()
+    min_left: int = 2
+    min_right: int = 3
+
+    def dictionary(self, language: str) -> str:
+        """Return the dictionary for a BCP 47 tag: the theme's choice for its language, else the tag."""
+        return dict(self.dictionaries).get(language.split("-")[0], language.replace("-", "_"))
+
+
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 _STYLE_KEYS = {f.name for f in fields(Style)} - {"name"}
 
@@ -97,6 +110,7 @@ class Theme:
     lists: Lists = Lists()
     #: whether the DOCX carries the fonts (Word and LibreOffice then show them everywhere)
     docx_embed_fonts: bool = True
+    hyphenation: Hyphenation = Hyphenation()
 
     def style(self, name: str) -> Style:
         """Return the named style; ``rating-<value>`` falls back to ``rating``."""
@@ -191,4 +205,8 @@ def _theme(raw: dict) -> Theme:
     raw_lists = raw.get("lists", {})
     lists = Lists(float(raw_lists.get("indent", Lists.indent)),
                   tuple(raw_lists.get("bullets", Lists.bullets)))
-    return Theme(page, fonts, colours, styles, lists, bool(raw.get("docx", {}).get("embed_fonts", True)))
+    raw_hyph = raw.get("hyphenation", {})
+    hyphenation = Hyphenation(tuple((str(k), str(v)) for k, v in raw_hyph.get("dictionaries", {}).items()),
+                              int(raw_hyph.get("min_left", 2)), int(raw_hyph.get("min_right", 3)))
+    return Theme(page, fonts, colours, styles, lists, bool(raw.get("docx", {}).get("embed_fonts", True)),
+                 hyphenation)

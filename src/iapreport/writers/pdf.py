@@ -115,10 +115,10 @@ def _register_font_file(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _hyphenator(language: str):
-    """Return pyphen's word splitter for a BCP 47 tag (en-GB -> en_GB), or None if unknown."""
-    lang = pyphen.language_fallback(language.replace("-", "_"))
-    return pyphen.Pyphen(lang=lang).iterate if lang else None
+def _hyphenator(dictionary: str, left: int = 2, right: int = 3):
+    """Return pyphen's word splitter for a dictionary (en_US, ru_RU), or None if pyphen has none."""
+    lang = pyphen.language_fallback(dictionary.replace("-", "_"))
+    return pyphen.Pyphen(lang=lang, left=left, right=right).iterate if lang else None
 
 
 #: a token long enough that hyphenation may fail to fit it on a line (web addresses, long codes)
@@ -313,7 +313,9 @@ class _Builder:
                                           boldItalic=names[3])
             for (bold, italic), name in zip(((False, False), (True, False), (False, True), (True, True)), names):
                 self.faces[key, bold, italic] = name
-        self.hyphenate = _hyphenator(self.document.metadata.language)
+        rules = self.theme.hyphenation
+        self.hyphenate = _hyphenator(rules.dictionary(self.document.metadata.language), rules.min_left,
+                                     rules.min_right)
         page = self.theme.page
         self.text_width = page.text_width * mm
         colours = self.theme.colours
@@ -354,8 +356,9 @@ class _Builder:
         if cached is not None:
             return cached
         face = self.face(style)
+        # no hyphenation in headings, capitals and table cells (short lines of names and ratings)
         hyphenate = (style.align in ("justify", "left") and not style.keep_with_next and not style.upper
-                     and not no_hyphenation)
+                     and not no_hyphenation and not in_cell)
         result = ParagraphStyle(
             f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(no_hyphenation)}",
             fontName=face,
