@@ -279,3 +279,15 @@ def test_line_spacing_matches_the_pdf_leading(kz_files, theme):
     style = docx.Document(kz_files["en"]).styles["IAP body"]
     body = theme.style("body")
     assert abs(style.paragraph_format.line_spacing.pt - body.size * body.leading) < 0.05
+
+
+def test_page_breaks_are_page_break_before_and_package_is_clean(kz_files):
+    root = _xml(kz_files["en"])
+    assert not root.findall(".//w:br[@w:type='page']", NS)  # no empty paragraphs holding breaks
+    breaks = root.findall(".//w:pPr/w:pageBreakBefore", NS)
+    assert len(breaks) >= 3
+    with zipfile.ZipFile(kz_files["en"]) as z:
+        names = z.namelist()
+        app = z.read("docProps/app.xml").decode()
+    assert not [n for n in names if n.startswith("customXml")]
+    assert "<Application>iapreport</Application>" in app and "Microsoft" not in app

@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -110,6 +110,7 @@ class _Writer:
     bookmark_id: int = 0
     next_num_id: int = 1000
     abstract_ids: dict[str, int] = field(default_factory=dict)
+    break_pending: bool = False
     pending_abstracts: list = field(default_factory=list)
     pending_nums: list = field(default_factory=list)
 
@@ -164,7 +165,13 @@ class _Writer:
         pStyle = OxmlElement("w:pStyle")
         pStyle.set(qn("w:val"), style_id)
         p.get_or_add_pPr().insert(0, pStyle)
-        return Paragraph(p, self.document._body)
+        paragraph = Paragraph(p, self.document._body)
+        if self.break_pending and container is None:
+            # a page break is the next paragraph's "page break before", as Word users set it:
+            # no empty paragraph left at the top of the new page
+            paragraph.paragraph_format.page_break_before = True
+            self.break_pending = False
+        return paragraph
 
     def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None):
         paragraph = self.new_paragraph(self.style_id(style), container)
@@ -246,6 +253,7 @@ class _Writer:
         return self.next_num_id
 
     def table(self, table: tree.Table) -> None:
+        self._flush_break()
         n_cols = len(table.widths)
         word_table = self.document.add_table(rows=len(table.rows), cols=n_cols)
         word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -268,6 +276,7 @@ class _Writer:
                 if cell.colspan > 1:
                     word_cell = word_cell.merge(word_row.cells[col + cell.colspan - 1])
                 word_cell.width = sum(widths[col:col + cell.colspan], Mm(0))
+                word_cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
                 tc = word_cell._tc
                 for p in tc.findall(qn("w:p")):
                     tc.remove(p)
@@ -281,6 +290,13 @@ class _Writer:
                 col += cell.colspan
 
     def page_break(self) -> None:
+        self.break_pending = True
+
+    def _flush_break(self) -> None:
+        """Write a pending page break as a break run (before a table, which has no paragraph)."""
+        if not self.break_pending:
+            return
+        self.break_pending = False
         p = self.document.element.body.add_p()
         run = OxmlElement("w:r")
         br = OxmlElement("w:br")
@@ -345,6 +361,24 @@ def _declare_fonts(word, theme: Theme) -> None:
     part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>iapreport</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+def _clean_package(word) -> None:
+    """Drop what python-docx's starting document carries over: its application name, custom XML."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    package = word.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype == RT.CUSTOM_XML:
+            word.part.rels.pop(rel_id)
+
+
 def _setup_section(section, theme: Theme) -> None:
     page = theme.page
     section.page_width = Mm(page.width)
@@ -397,6 +431,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
                 _ooxml.add_simple_field(footer._p, "PAGE", "1")
         for block in section.blocks:
             writer.block(block)
+        writer.break_pending = False  # the next section starts on a new page anyway
     writer.finish()
 
     md = document.metadata
@@ -412,6 +447,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     core.created = stamp
     core.modified = stamp
     core.revision = 1
+    _clean_package(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return _ooxml.normalize_zip(buffer.getvalue(), stamp.timetuple()[:6])
