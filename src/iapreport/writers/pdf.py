@@ -122,7 +122,7 @@ def _hyphenator(dictionary: str, left: int = 2, right: int = 3):
 
 
 #: a token long enough that hyphenation may fail to fit it on a line (web addresses, long codes)
-_LONG_TOKEN = re.compile(r"\S{40,}")
+_LONG_TOKEN = re.compile(r"\S{30,}")
 
 
 def _escape(text: str) -> str:
@@ -350,22 +350,24 @@ class _Builder:
     # styles
 
     def pstyle(self, style: Style, *, left: float = 0.0, bullet_at: float | None = None,
-               in_cell: bool = False, no_hyphenation: bool = False) -> ParagraphStyle:
-        key = (style.name, left, bullet_at, in_cell, no_hyphenation)
+               in_cell: bool = False, long_tokens: bool = False) -> ParagraphStyle:
+        key = (style.name, left, bullet_at, in_cell, long_tokens)
         cached = self._styles.get(key)
         if cached is not None:
             return cached
         face = self.face(style)
         # no hyphenation in headings, capitals and table cells (short lines of names and ratings)
         hyphenate = (style.align in ("justify", "left") and not style.keep_with_next and not style.upper
-                     and not no_hyphenation and not in_cell)
+                     and not long_tokens and not in_cell)
         result = ParagraphStyle(
-            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(no_hyphenation)}",
+            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(long_tokens)}",
             fontName=face,
             fontSize=style.size,
             leading=style.size * style.leading,
             textColor=_colour(style.colour),
-            alignment=_ALIGN.get(style.align, TA_LEFT),
+            # a paragraph with a long address is set ragged: justified, the line before the address
+            # would open wide gaps, since the address cannot be hyphenated
+            alignment=TA_LEFT if long_tokens and style.align == "justify" else _ALIGN.get(style.align, TA_LEFT),
             spaceBefore=style.space_before,
             spaceAfter=style.space_after,
             leftIndent=style.left_indent + left,
@@ -414,7 +416,8 @@ class _Builder:
         if _LONG_TOKEN.search(para.text):
             # reportlab's hyphenation gives up on long unbreakable tokens such as web addresses
             # and lets them run off the page; without it, splitLongWords breaks them at the margin
-            kwargs["no_hyphenation"] = True
+            # (and the paragraph is set ragged, see pstyle)
+            kwargs["long_tokens"] = True
         return Paragraph(self.markup(para.runs, style, where), self.pstyle(style, **kwargs),
                          bulletText=bullet_text)
 
