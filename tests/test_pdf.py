@@ -569,3 +569,14 @@ def test_hyphenation_dictionary_comes_from_the_theme(theme):
     split = _hyphenator("en_US", theme.hyphenation.min_left, theme.hyphenation.min_right)
     pairs = [a + "-" for a, _ in split("criminal")]
     assert "crimin-" not in pairs and "crim-" in pairs
+
+
+@pytest.mark.parametrize("sample,lang", [("veridia", "en"), ("veridia", "ru"), ("kz", "en"), ("kz", "ru")])
+def test_no_page_holds_a_single_row_of_the_summary_table(sample, lang, request, tmp_path_factory):
+    from iapreport.compose import compose
+
+    pdf = build(tmp_path_factory, f"rows-{sample}-{lang}", compose(request.getfixturevalue(f"{sample}_report"), lang))
+    label = re.compile(r"^\s*(Recommendation|Рекомендация) \d", re.M)  # table rows; headings say No./№
+    counts = [len(label.findall(page)) for page in pdf.pages]
+    assert sum(counts) == len(list(request.getfixturevalue(f"{sample}_report").recommendations()))
+    assert 1 not in counts, counts

@@ -142,6 +142,43 @@ def _colour(value: str | None):
 # flowables
 
 
+class _Table(Table):
+    """A table that never leaves one body row alone under its header at a page break.
+
+    reportlab splits a long table wherever the page ends; a part holding the header and a single
+    row (at the foot of one page or the top of the next) reads as a mistake, so such a split moves
+    one more row across, or the whole table to the next page.
+    """
+
+    MIN_ROWS = 2
+
+    def __init__(self, *args, page_height: float | None = None, **kwargs):
+        # reportlab builds the parts of a split through this class too, without page_height
+        super().__init__(*args, **kwargs)
+        self._page_height = page_height
+
+    def _body_rows(self, part: Table) -> int:
+        return len(part._cellvalues) - self.repeatRows
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part._page_height = self._page_height
+        if len(parts) != 2 or self._page_height is None:
+            return parts
+        first, rest = parts
+        fresh_page = availHeight >= 0.9 * self._page_height
+        if self._body_rows(first) < self.MIN_ROWS and not fresh_page:
+            return []  # start the table on the next page instead
+        if self._body_rows(rest) < self.MIN_ROWS and self._body_rows(first) > self.MIN_ROWS:
+            shorter = super().split(availWidth, availHeight - first._rowHeights[-1] - 1)
+            if len(shorter) == 2 and self._body_rows(shorter[1]) > self._body_rows(rest):
+                for part in shorter:
+                    part._page_height = self._page_height
+                return shorter
+        return parts
+
+
 class _Record:
     """What one build learns while drawing: heading pages, outline state, TOC forms."""
 
@@ -537,9 +574,11 @@ class _Builder:
                 raise WriterError(f"table row {r + 1} spans {len(cells)} columns, the widths give {columns}")
             data.append(cells)
         style = self.theme.styles.get(table.style)
-        return Table(data, colWidths=widths, repeatRows=min(table.header_rows, len(data)), style=TableStyle(commands),
-                     hAlign="LEFT", spaceBefore=style.space_before if style else 0,
-                     spaceAfter=max(style.space_after if style else 0, 6))
+        return _Table(data, colWidths=widths, repeatRows=min(table.header_rows, len(data)), style=TableStyle(commands),
+                      hAlign="LEFT", spaceBefore=style.space_before if style else 0,
+                      spaceAfter=max(style.space_after if style else 0, 6),
+                      page_height=(self.theme.page.height - self.theme.page.margin_top
+                                   - self.theme.page.margin_bottom) * mm)
 
     def toc_style(self, level: int) -> Style:
         for deeper in range(level, 0, -1):
