@@ -321,3 +321,8 @@ def test_a_translators_placeholder_typo_names_the_catalog_line(tmp_path):
 def test_a_catalog_may_name_a_country():
     assert get_locale("ru").territory("KG") == "Кыргызстан"
     assert get_locale("en").territory("KG") == "Kyrgyzstan"
+
+
+def test_a_lead_in_stays_with_its_list():
+    lead, items, after = parse("The plan covers:\n\n- one\n- two\n\nThen this:\n")
+    assert lead.keep_with_next and not after.keep_with_next

@@ -291,3 +291,9 @@ def test_page_breaks_are_page_break_before_and_package_is_clean(kz_files):
         app = z.read("docProps/app.xml").decode()
     assert not [n for n in names if n.startswith("customXml")]
     assert "<Application>iapreport</Application>" in app and "Microsoft" not in app
+
+
+def test_lead_in_paragraphs_keep_with_their_list(kz_files):
+    document = docx.Document(kz_files["en"])
+    kept = [p for p in document.paragraphs if p.paragraph_format.keep_with_next and p.text.endswith(":")]
+    assert len(kept) >= 10

@@ -129,6 +129,12 @@ def _blocks(tokens: list[Token], i: int, end: int, source: str | None, style: st
             i += 1
         else:  # hr and closing tokens carry no text
             i += 1
+    # a paragraph that leads into a list ("... as follows:") stays on the page of its first item
+    for index in range(len(out) - 1):
+        block = out[index]
+        if (isinstance(block, Paragraph) and isinstance(out[index + 1], ListBlock)
+                and block.text.rstrip().endswith(":")):
+            out[index] = Paragraph(block.runs, block.style, block.source, keep_with_next=True)
     return out, end
 
 

@@ -34,6 +34,8 @@ class Paragraph:
     runs: tuple[Run, ...]
     style: str = "body"
     source: str | None = None
+    #: keep on the same page as what follows (a lead-in such as "as follows:" before a list)
+    keep_with_next: bool = False
 
     @property
     def text(self) -> str:
@@ -221,7 +223,8 @@ def _dump_blocks(blocks, lines: list[str], depth: int) -> None:
             extra = "" if block.toc else " notoc"
             lines.append(f"{pad}heading {block.level} [{block.style}] #{block.anchor}{extra}: {block.text}")
         elif isinstance(block, Paragraph):
-            lines.append(f"{pad}para [{block.style}]: {_runs(block.runs)}")
+            keep = " keep-with-next" if block.keep_with_next else ""
+            lines.append(f"{pad}para [{block.style}]{keep}: {_runs(block.runs)}")
         elif isinstance(block, ListBlock):
             lines.append(f"{pad}list {block.marker} start={block.start} level={block.level}")
             for item in block.items:

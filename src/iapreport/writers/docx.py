@@ -173,8 +173,10 @@ class _Writer:
             self.break_pending = False
         return paragraph
 
-    def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None):
+    def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None, keep_with_next: bool = False):
         paragraph = self.new_paragraph(self.style_id(style), container)
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
         self.add_runs(paragraph, runs)
         return paragraph
 
@@ -226,7 +228,7 @@ class _Writer:
             first = True
             for inner in item.blocks:
                 if isinstance(inner, tree.Paragraph):
-                    paragraph = self.paragraph(inner.style, inner.runs, container)
+                    paragraph = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next)
                     fmt = paragraph.paragraph_format
                     if first:
                         _ooxml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, block.level)
@@ -308,7 +310,7 @@ class _Writer:
         if isinstance(block, tree.Heading):
             self.heading(block)
         elif isinstance(block, tree.Paragraph):
-            self.paragraph(block.style, block.runs)
+            self.paragraph(block.style, block.runs, keep_with_next=block.keep_with_next)
         elif isinstance(block, tree.ListBlock):
             self.list_block(block)
         elif isinstance(block, tree.Table):

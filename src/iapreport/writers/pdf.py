@@ -387,8 +387,8 @@ class _Builder:
     # styles
 
     def pstyle(self, style: Style, *, left: float = 0.0, bullet_at: float | None = None,
-               in_cell: bool = False, long_tokens: bool = False) -> ParagraphStyle:
-        key = (style.name, left, bullet_at, in_cell, long_tokens)
+               in_cell: bool = False, long_tokens: bool = False, keep: bool = False) -> ParagraphStyle:
+        key = (style.name, left, bullet_at, in_cell, long_tokens, keep)
         cached = self._styles.get(key)
         if cached is not None:
             return cached
@@ -397,7 +397,7 @@ class _Builder:
         hyphenate = (style.align in ("justify", "left") and not style.keep_with_next and not style.upper
                      and not long_tokens and not in_cell)
         result = ParagraphStyle(
-            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(long_tokens)}",
+            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(long_tokens)}/{int(keep)}",
             fontName=face,
             fontSize=style.size,
             leading=style.size * style.leading,
@@ -412,7 +412,7 @@ class _Builder:
             bulletFontName=face,
             bulletFontSize=style.size,
             bulletIndent=style.left_indent + (bullet_at or 0.0),
-            keepWithNext=int(style.keep_with_next),
+            keepWithNext=int(style.keep_with_next or keep),
             allowWidows=0,
             allowOrphans=0,
             hyphenationLang=(self.hyphenate or "") if hyphenate else "",
@@ -455,6 +455,8 @@ class _Builder:
             # and lets them run off the page; without it, splitLongWords breaks them at the margin
             # (and the paragraph is set ragged, see pstyle)
             kwargs["long_tokens"] = True
+        if para.keep_with_next:
+            kwargs["keep"] = True
         return Paragraph(self.markup(para.runs, style, where), self.pstyle(style, **kwargs),
                          bulletText=bullet_text)
 
