@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -49,7 +50,8 @@ def test_garbage_never_gives_a_traceback(tmp_path, content):
     path.write_bytes(content)
     result = run("validate", path)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert str(path) in result.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -145,3 +147,49 @@ def test_a_broken_theme_is_a_message_not_an_internal_error(tmp_path):
     result = run("build", VERIDIA, "--theme", theme, "-o", tmp_path / "out")
     assert result.returncode == 1
     assert "not valid YAML" in result.stderr and "internal error" not in result.stderr
+
+
+def test_validate_reports_warnings_and_version(tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text(MINIMAL.replace(', ru: "1.1. Хорошо."', "").replace(', ru: "1) Сделано."', ""),
+                    encoding="utf-8")
+    result = run("validate", path)
+    assert result.returncode == 0 and f"{path}: valid (2 warnings)" in result.stdout
+    assert run("--version").stdout.startswith("iapreport ")
+
+
+def test_build_with_an_extra_catalog_directory(tmp_path):
+    catalogs = tmp_path / "catalogs" / "uk" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True)
+    from iapreport.catalog import shipped_catalog
+
+    po = shipped_catalog("ru").read_text(encoding="utf-8").replace("Language: ru_RU", "Language: uk_UA")
+    (catalogs / "iapreport.po").write_text(po, encoding="utf-8")
+    data = tmp_path / "uk.yaml"
+    data.write_text(MINIMAL.replace("ru:", "uk:"), encoding="utf-8")
+    result = run("build", data, "--lang", "uk", "--format", "docx", "--locales", tmp_path / "catalogs",
+                 "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "uk.uk.docx").exists()
+    assert run("build", data, "--lang", "uk", "-o", tmp_path / "out2").returncode == 1  # not shipped
+
+
+def test_internal_errors_are_one_line_unless_debugging(tmp_path):
+    """A bug (here: an unreadable output directory path) is reported plainly, with a way to see more."""
+    code = ("import sys; from iapreport import cli, api\n"
+            "def boom(*a, **k): raise ZeroDivisionError('bug')\n"
+            "api.build = boom\n"
+            "sys.exit(cli.main(sys.argv[1:]))")
+    args = [sys.executable, "-c", code, "build", str(VERIDIA), "-o", str(tmp_path)]
+    result = subprocess.run(args, capture_output=True, text=True)
+    assert result.returncode == 1 and "internal error: ZeroDivisionError: bug" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "IAPREPORT_DEBUG": "1"})
+    assert "Traceback" in debug.stderr
+
+
+def test_dump_tree_errors_exit_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: [", encoding="utf-8")
+    assert run("dump-tree", bad, "--lang", "en").returncode == 1
+    assert run("dump-tree", VERIDIA, "--lang", "xx").returncode == 1

@@ -263,7 +263,13 @@ def test_fonts_are_declared_and_embedded(kz_files, theme):
         target = targets[embedded.get(f"{{{NS['r']}}}id")]
         with zipfile.ZipFile(kz_files["ru"]) as z:
             data = z.read(f"word/{target}")
-        assert obfuscate_font(data, key) == family.regular.read_bytes()  # XOR is its own inverse
+        original = family.regular.read_bytes()
+        # ECMA-376 17.8.1, computed here independently: the first 32 bytes XORed with the GUID's
+        # 16 bytes in reverse order; the rest as is
+        guid = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+        assert data[:32] == bytes(b ^ guid[i % 16] for i, b in enumerate(original[:32]))
+        assert data[:32] != original[:32] and data[32:] == original[32:]
+        assert obfuscate_font(data, key) == original
     settings = _xml(kz_files["ru"], "word/settings.xml")
     assert settings.find("w:embedTrueTypeFonts", NS) is not None
     assert settings.find("w:autoHyphenation", NS).get(f"{{{W}}}val") == "true"

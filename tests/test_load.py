@@ -263,9 +263,12 @@ def test_alias_bomb_is_rejected():
     assert any("expands to more than" in p.message for p in problems), [str(p) for p in problems]
 
 
-def test_unsafe_tags_are_not_constructed():
-    problem = problems_of("format: !!python/object/apply:os.system ['echo hi']\n")[0]
-    assert problem.severity == "error"
+def test_unsafe_tags_are_not_constructed(tmp_path):
+    marker = tmp_path / "constructed"
+    text = MINIMAL.replace("country: KZ", f"country: !!python/object/apply:os.system ['touch {marker}']")
+    (problem,) = problems_of(text)
+    assert problem.path == "country" and "expected a string" in problem.message
+    assert not marker.exists()
 
 
 def test_large_file_is_rejected(tmp_path, monkeypatch):

@@ -317,10 +317,13 @@ def test_toc_numbers_are_the_pages_of_the_headings(pdf):
 def test_no_heading_is_left_at_the_foot_of_a_page(pdf):
     for heading in pdf.document.headings():
         pattern = heading_pattern(heading.text, whole_lines=True)
+        found = 0
         for number, text in enumerate(pdf.pages, 1):
             body = text.strip().casefold()
             for match in pattern.finditer(body):
+                found += 1
                 assert body[match.end():].strip(), f"{heading.text!r} stands alone at the foot of page {number}"
+        assert found, f"{heading.text!r} not found as a line of its own"
 
 
 def test_toc_entries_link_to_their_headings(pdf):
@@ -580,3 +583,12 @@ def test_no_page_holds_a_single_row_of_the_summary_table(sample, lang, request, 
     counts = [len(label.findall(page)) for page in pdf.pages]
     assert sum(counts) == len(list(request.getfixturevalue(f"{sample}_report").recommendations()))
     assert 1 not in counts, counts
+
+
+def test_a_lead_in_paragraph_keeps_with_the_next_block(kz_docs, theme):
+    from iapreport.writers import pdf as writer
+
+    builder = writer._Builder(kz_docs["en"], theme)
+    lead = builder.paragraph(Paragraph((Run("It covers:"),), "body", "x", keep_with_next=True))
+    plain = builder.paragraph(Paragraph((Run("It covers."),), "body", "x"))
+    assert lead.style.keepWithNext == 1 and plain.style.keepWithNext == 0

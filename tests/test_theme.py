@@ -40,7 +40,10 @@ def test_both_writers_cover_every_theme_style(theme, kz_docs):
     for name, style in theme.styles.items():
         paragraph_style = builder.pstyle(style)
         assert paragraph_style.fontSize == style.size, name
-        assert paragraph_style.fontName == builder.face(style), name
+        face = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+                (True, True): "bold_italic"}[style.bold, style.italic]
+        expected = getattr(theme.fonts[style.font], face).stem.replace("_", "")
+        assert paragraph_style.fontName.replace("_", "").replace("-", "") == expected.replace("-", ""), name
 
 
 def test_bad_themes_are_reported(tmp_path):
@@ -68,3 +71,38 @@ def test_theme_mistakes_are_named(tmp_path, change, message):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ThemeError, match=message.replace("(", r"\(")):
         load_theme(path)
+
+
+def test_theme_cycles_unknown_fonts_and_options(tmp_path):
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "t.yaml"
+
+    def load(change):
+        data = yaml.safe_load(yaml.safe_dump(raw))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return load_theme(path)
+
+    with pytest.raises(ThemeError, match="inherits from itself"):
+        load(lambda d: d["styles"]["base"].update(base="body"))
+    with pytest.raises(ThemeError, match="unknown font 'script'"):
+        load(lambda d: d["styles"]["body"].update(font="script"))
+    letter = load(lambda d: (d["page"].update(size="Letter"), d.update(docx={"embed_fonts": False}),
+                             d["lists"].update(bullets=["•", "◦"])))
+    assert (letter.page.width, letter.docx_embed_fonts) == (215.9, False)
+    assert [letter.lists.bullet(level) for level in range(3)] == ["•", "◦", "•"]
+
+
+def test_docx_without_embedded_fonts(tmp_path, kz_docs):
+    import zipfile
+
+    from iapreport.writers.docx import write_docx
+
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    raw["docx"] = {"embed_fonts": False}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    write_docx(kz_docs["en"], load_theme(path), tmp_path / "x.docx")
+    with zipfile.ZipFile(tmp_path / "x.docx") as z:
+        assert not [n for n in z.namelist() if n.endswith(".odttf")]
+        assert b"PT Serif" in z.read("word/fontTable.xml")
