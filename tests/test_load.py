@@ -134,28 +134,22 @@ def test_unknown_field_is_reported_with_a_hint():
     assert "unknown field" in problem.message and "did you mean 'rating'" in problem.hint
 
 
-def test_wrong_type_is_reported():
-    problem = only_error(MINIMAL.replace("round: 4", "round: four"))
-    assert (problem.line, problem.path) == (3, "round")
-    assert "expected an integer" in problem.message
+@pytest.mark.parametrize("old,new,line,path,message", [
+    ("round: 4", "round: four", 3, "round", "expected an integer"),
+    ("start: 2018-07-03", "start: 2018-02-30", 6, "meetings[0].start", "not a valid date"),
+    ("end: 2018-07-05", "end: 2018-07-01", 7, "meetings[0].end", "ends (2018-07-01) before it starts"),
+    ("rating: progress", "rating: sgnificant_progress", 21, "chapters[0].recommendations[0].updates[0].rating",
+     "unknown rating 'sgnificant_progress'"),
+], ids=["wrong-type", "invalid-date", "ends-before-start", "unknown-rating"])
+def test_one_rule_one_located_error(old, new, line, path, message):
+    problem = only_error(MINIMAL.replace(old, new))
+    assert (problem.line, problem.path) == (line, path)
+    assert message in problem.message
 
 
-def test_invalid_date_is_reported():
-    problem = only_error(MINIMAL.replace("start: 2018-07-03", "start: 2018-02-30"))
-    assert (problem.line, problem.path) == (6, "meetings[0].start")
-    assert "not a valid date" in problem.message
-
-
-def test_meeting_ending_before_it_starts():
-    problem = only_error(MINIMAL.replace("end: 2018-07-05", "end: 2018-07-01"))
-    assert (problem.line, problem.path) == (7, "meetings[0].end")
-    assert "ends" in problem.message
-
-
-def test_unknown_rating_lists_the_scale():
+def test_unknown_rating_hint_lists_the_scale():
     problem = only_error(MINIMAL.replace("rating: progress", "rating: sgnificant_progress"))
-    assert (problem.line, problem.path) == (21, "chapters[0].recommendations[0].updates[0].rating")
-    assert "significant_progress" in problem.hint
+    assert "did you mean 'significant_progress'?" in problem.hint and "lack_of_progress" in problem.hint
 
 
 def test_duplicate_numbers_are_reported():
