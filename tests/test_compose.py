@@ -369,3 +369,9 @@ def test_updates_appear_in_meeting_order_whatever_their_order_in_the_file(veridi
     headings = [h.text for h in compose(report, "en").headings() if h.level == 3]
     assert headings == ["22nd ACN Monitoring Meeting, March 2020", "23rd ACN Monitoring Meeting, October 2020",
                         "24th ACN Monitoring Meeting, March 2021"]
+
+
+def test_a_catalog_without_territory_gets_the_likely_one(tmp_path):
+    catalogs = _extra_catalog(tmp_path, "kk", lambda po: po)  # header says "Language: kk"
+    report = load_text(MINIMAL.replace("ru:", "kk:"), "kk.yaml").report
+    assert compose(report, "kk", locales_dirs=[catalogs]).metadata.language == "kk-KZ"

@@ -234,7 +234,11 @@ class Locale:
 
 
 def _default_territory(language: str) -> str | None:
-    return {"en": "GB", "ru": "RU", "uk": "UA"}.get(language) or None
+    """Return CLDR's likely territory of a language (ru → RU), for a catalog that names none."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language)
+    return likely.split("_")[-1] if likely and "_" in likely else None
 
 
 def _single_day_field(pattern: str) -> bool:
