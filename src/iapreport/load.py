@@ -628,15 +628,18 @@ def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> 
     return node, loader
 
 
+def _too_large(file: str) -> LoadResult:
+    return LoadResult(None, [Problem(file, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
+                                     "split the report, or check that this is the right file")])
+
+
 def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None) -> LoadResult:
     """Validate report data given as text; return the report and every problem found."""
     if is_json is None:
         is_json = file.endswith(".json")
     problems: list[Problem] = []
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_SIZE:
-        problems.append(Problem(file, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
-                                "split the report, or check that this is the right file"))
-        return LoadResult(None, problems)
+        return _too_large(file)
     node, loader = _parse(text, file, is_json, problems)
     if node is None or loader is None:
         return LoadResult(None, problems)
@@ -667,9 +670,8 @@ def load_file(path: str | Path) -> LoadResult:
     name = str(path)
     try:
         size = Path(path).stat().st_size
-        if size > MAX_FILE_SIZE:
-            return LoadResult(None, [Problem(name, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
-                                             "split the report, or check that this is the right file")])
+        if size > MAX_FILE_SIZE:  # refused before reading it into memory
+            return _too_large(name)
         data = Path(path).read_bytes()
     except OSError as exc:
         return LoadResult(None, [Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")])
@@ -727,13 +729,7 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
             if not _ok(m):
                 continue
             mn = m["__nodes__"]
-            if _ok(m["number"]):
-                if m["number"] in meeting_numbers:
-                    line, _ = _position(meeting_numbers[m["number"]])
-                    ctx.error(mn["number"], f"{path}.number",
-                              f"duplicate meeting number {m['number']} (first on line {line})")
-                else:
-                    meeting_numbers[m["number"]] = mn["number"]
+            _unique(ctx, meeting_numbers, m["number"], mn.get("number"), f"{path}.number", "meeting")
             if _ok(m["start"], m["end"]) and m["end"] < m["start"]:
                 ctx.error(mn["end"], f"{path}.end",
                           f"the meeting ends ({m['end']}) before it starts ({m['start']})")
