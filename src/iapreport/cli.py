@@ -7,6 +7,7 @@ reported as located messages on stderr, never as tracebacks.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -60,7 +61,7 @@ def _print_problems(problems, strict: bool) -> int:
     errors = 0
     for problem in problems:
         if problem.severity == "warning" and strict:
-            problem = type(problem)(**{**problem.__dict__, "severity": "error"})
+            problem = dataclasses.replace(problem, severity="error")
         print(problem, file=sys.stderr)
         errors += problem.severity == "error"
     return errors
