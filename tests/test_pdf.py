@@ -565,13 +565,13 @@ def test_emphasis_uses_the_family_faces_in_russian(kz_report, tmp_path_factory):
 
 
 def test_hyphenation_dictionary_comes_from_the_theme(theme):
-    from iapreport.writers.pdf import _hyphenator
+    from iapreport.writers._lines import hyphenator
 
     assert theme.hyphenation.dictionary("en-GB") == "en_US"
     assert theme.hyphenation.dictionary("ru-RU") == "ru_RU"
-    split = _hyphenator("en_US", theme.hyphenation.min_left, theme.hyphenation.min_right)
-    pairs = [a + "-" for a, _ in split("criminal")]
-    assert "crimin-" not in pairs and "crim-" in pairs
+    points = hyphenator("en_US", theme.hyphenation.min_left, theme.hyphenation.min_right)("criminal")
+    heads = {"criminal"[:p] + "-" for p in points}
+    assert "crimin-" not in heads and "crim-" in heads
 
 
 @pytest.mark.parametrize("sample,lang", [("veridia", "en"), ("veridia", "ru"), ("kz", "en"), ("kz", "ru")])
@@ -585,10 +585,26 @@ def test_no_page_holds_a_single_row_of_the_summary_table(sample, lang, request, 
     assert 1 not in counts, counts
 
 
-def test_a_lead_in_paragraph_keeps_with_the_next_block(kz_docs, theme):
-    from iapreport.writers import pdf as writer
+def test_a_lead_in_paragraph_keeps_with_the_next_block(tmp_path, theme):
+    """A lead-in ("as follows:") that would end a page goes over with its list."""
+    rng = random.Random(3)
+    items = ListBlock(tuple(ListItem((para(prose(rng, "en", 3), f"item.{n}"),)) for n in range(3)), "decimal-dot")
+    metadata = make_document("en").metadata
 
-    builder = writer._Builder(kz_docs["en"], theme)
-    lead = builder.paragraph(Paragraph((Run("It covers:"),), "body", "x", keep_with_next=True))
-    plain = builder.paragraph(Paragraph((Run("It covers."),), "body", "x"))
-    assert lead.style.keepWithNext == 1 and plain.style.keepWithNext == 0
+    def pages_with(filler: int, keep: bool) -> list[str]:
+        lead = Paragraph((Run("The measures are as follows:"),), "body", "lead", keep_with_next=keep)
+        blocks = tuple(para(f"Line {n}.", f"filler.{n}") for n in range(filler)) + (lead, items)
+        document = Document(metadata, (Section(blocks, running_header="H", page_numbers=True),))
+        write_pdf(document, theme, tmp_path / "x.pdf")
+        return Pdf(tmp_path / "x.pdf", document).pages
+
+    # find how many filler lines leave the lead-in, without keep-with-next, last on page 1
+    for filler in range(20, 80):
+        pages = pages_with(filler, keep=False)
+        if len(pages) > 1 and pages[0].rstrip().endswith("follows:"):
+            break
+    else:
+        pytest.fail("no filler length leaves the lead-in at the foot of the page")
+    pages = pages_with(filler, keep=True)
+    assert "follows:" not in pages[0]
+    assert re.search(r"follows:\s*\n\s*1\.", pages[1])

@@ -7,7 +7,7 @@ import yaml
 
 from iapreport.resources import templates_dir
 from iapreport.theme import ThemeError, load_theme
-from iapreport.tree import Heading, walk_paragraphs
+from iapreport.tree import Run, Heading, walk_paragraphs
 
 
 def test_inheritance_is_resolved(theme):
@@ -36,14 +36,15 @@ def test_both_writers_cover_every_theme_style(theme, kz_docs):
     for name, style in theme.styles.items():
         word_style = word.styles[word_style_name(name)]
         assert word_style.font.size.pt == style.size and bool(word_style.font.bold) == style.bold, name
-    builder = pdf._Builder(kz_docs["en"], theme)
+    setter = pdf._Setter(kz_docs["en"], theme)
     for name, style in theme.styles.items():
-        paragraph_style = builder.pstyle(style)
-        assert paragraph_style.fontSize == style.size, name
+        text = setter.text((Run("Text"),), style, name, width=300)
+        assert text.size == style.size and text.leading == style.size * style.leading, name
         face = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
                 (True, True): "bold_italic"}[style.bold, style.italic]
         expected = getattr(theme.fonts[style.font], face).stem.replace("_", "")
-        assert paragraph_style.fontName.replace("_", "").replace("-", "") == expected.replace("-", ""), name
+        drawn = text.lines[0].fragments[0].face.name
+        assert drawn.replace("_", "").replace("-", "") == expected.replace("-", ""), name
 
 
 def test_bad_themes_are_reported(tmp_path):

@@ -1,70 +1,64 @@
 """The PDF writer: a document tree and the theme in, a print-ready PDF out.
 
-Built on reportlab platypus in a single layout pass:
+Three steps, each done once:
 
-* Fonts are the theme's TrueType families (registered once per process, embedded as subsets);
-  the standard-14 fonts are never used, not even for the canvas's initial font or table cells.
-  Every character is checked against the cmap of the face that will draw it, so a missing glyph
-  is an error naming the paragraph's `source` instead of a silent box.
-* The table of contents is laid out in the same pass as everything else: its entries are known
-  before layout and the page-number column has a reserved width, so the TOC's height does not
-  depend on the numbers. Each number is drawn as a form XObject (``doForm``) that is referenced
-  while the TOC page is drawn and defined only in `_Canvas.save`, after every heading has
-  recorded the page it was drawn on -- the "page X of Y" technique, which reportlab allows.
-* Headings keep with the next block the way Word does it: the heading stays if the first lines
-  of what follows fit beneath it (`_KeepWithNext`), instead of platypus moving the whole group.
-* Page numbers are physical: the cover is page 1 (it shows no number), and the footer of every
-  numbered page prints ``canvas.getPageNumber()``; the TOC prints the same numbers.
-* Output is byte-identical for identical input: invariant mode, dates from the metadata (or
-  ``SOURCE_DATE_EPOCH``), no random identifiers.
+1. *Set*: every paragraph, heading, TOC entry and table cell is broken into lines (`_lines`),
+   at the width it will have. Widths are the frame's or a column's, known before pagination, so
+   nothing is set twice.
+2. *Paginate*: the set blocks are stacked into pages. Headings and lead-ins keep with the first
+   lines of what follows (Word's "keep with next": the heading stays if what follows can start
+   beneath it); paragraphs split between pages with at least two lines on each side (no widows or
+   orphans); tables split between rows with their header rows repeated and never a single body
+   row alone on a page; sections and page breaks start new pages.
+3. *Draw*: pages are drawn in order on a reportlab canvas, which embeds the fonts as subsets and
+   writes outline, links and metadata. Since pagination is finished before the first page is
+   drawn, the table of contents prints the true page numbers directly: one layout pass.
+
+Every character is checked against the cmap of the face that will draw it, so a missing glyph is an
+error naming the paragraph's `source` instead of a silent box. Page numbers are physical: the
+cover is page 1 (it shows no number). Output is byte-identical for identical input: invariant
+mode, dates from the metadata (or ``SOURCE_DATE_EPOCH``), no random identifiers.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
-import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import Optional
 
-import pyphen
 from reportlab import rl_config
-from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreakIfNotEmpty,
-                                PageTemplate, Paragraph, Table, TableStyle)
-from reportlab.platypus.doctemplate import LayoutError
 
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
+from ._lines import BREAK, Face, Line, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
 
+#: points per millimetre
+MM = 72 / 25.4
 #: extra indent per TOC level beyond the deepest ``toc-N`` style the theme defines
 TOC_LEVEL_INDENT = 14.0
 #: gap between an entry's text (or the leader) and the page-number column
 TOC_GAP = 6.0
 #: distance between leader dots
 TOC_DOT_STEP = 4.0
-#: table cell padding, points
+#: table cell padding, points (the top one is smaller: the first line's leading adds air)
 CELL_PADDING = 4.0
+CELL_PADDING_TOP = 3.0
 #: width of table grid lines, points
 RULE_WIDTH = 0.5
+#: the fewest lines of a paragraph left at the foot of a page or carried to the next
+MIN_LINES = 2
+#: the fewest body rows of a table on a page (with its header), unless the table has fewer
+MIN_ROWS = 2
+#: a token this long may not hyphenate or fit a line (web addresses): its paragraph is set ragged
+LONG_TOKEN = 30
 
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "centre": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-#: characters reportlab turns into word spaces itself: no glyph is needed for them
-_LAYOUT_WHITESPACE = frozenset("\t\n\r")
 #: typographic equivalents used only where a face lacks the character itself (PT Serif and PT
 #: Sans lack U+202F, which babel puts in Russian numbers and dates): spaces of other widths, and
 #: the Unicode hyphen. Never anything that changes the text's meaning.
@@ -75,402 +69,241 @@ _EQUIVALENTS = {
     **{chr(c): " " for c in range(0x2008, 0x200B)},  # punctuation, thin, hair space -> space
     "\u2010": "-",  # hyphen -> hyphen-minus
 }
+#: characters set as word spaces: no glyph is needed for them
+_LAYOUT_WHITESPACE = frozenset("\t\n\r")
+
+
+def _rgb(value: str | None) -> Optional[tuple[float, float, float]]:
+    if not value:
+        return None
+    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------------------------
-# fonts: registered once per process, with their cmaps cached for the glyph check
+# set blocks: what pagination stacks
 
 
-_font_lock = threading.Lock()
-_registered: dict[Path, str] = {}  # font file -> reportlab font name
-_coverage: dict[str, frozenset[str]] = {}  # font name -> the characters it has glyphs for
-_substitutes: dict[str, dict[int, str]] = {}  # font name -> str.translate table of _EQUIVALENTS
+@dataclass(slots=True)
+class _Text:
+    """Set lines of one paragraph, heading or TOC entry (or a part of a paragraph)."""
+
+    lines: list[Line]
+    size: float
+    leading: float
+    colour: tuple
+    left: float  # from the frame's left edge
+    align: str
+    space_before: float
+    space_after: float
+    keep_with_next: bool
+    splittable: bool
+    where: str
+    bullet: Optional[tuple[str, Face, float]] = None  # text, face, x from the frame's left edge
+    background: Optional[tuple] = None
+    anchor: Optional[str] = None  # headings: destination name
+    level: int = 0
+    outline: Optional[str] = None  # headings: the outline entry's title
+    toc_anchor: Optional[str] = None  # TOC entries: the heading they point to
+    toc_face: Optional[Face] = None
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.leading
+
+    def first_part(self) -> float:
+        """The least of this block that may start a page (keep-with-next asks for it)."""
+        if self.splittable and len(self.lines) >= 2 * MIN_LINES:
+            return MIN_LINES * self.leading
+        return self.height
+
+    def split(self, room: float) -> Optional[tuple["_Text", "_Text"]]:
+        """Split into what fits `room` and the rest, with no widow or orphan; None if it cannot."""
+        if not self.splittable:
+            return None
+        count = len(self.lines)
+        fits = min(int((room + 0.01) / self.leading), count - MIN_LINES)
+        if fits < MIN_LINES:
+            return None
+        return self._cut(fits)
+
+    def force_split(self, room: float) -> tuple["_Text", "_Text"]:
+        """Split a paragraph taller than a page wherever the page ends."""
+        return self._cut(max(1, min(int((room + 0.01) / self.leading), len(self.lines) - 1)))
+
+    def _cut(self, fits: int) -> tuple["_Text", "_Text"]:
+        return (replace(self, lines=self.lines[:fits], space_after=0.0),
+                replace(self, lines=self.lines[fits:], space_before=0.0, bullet=None))
 
 
-def _register_font_file(path: Path) -> str:
-    """Register the TrueType file `path` (once) and return its reportlab font name."""
-    path = Path(path).resolve()
-    with _font_lock:
-        name = _registered.get(path)
-        if name is not None:
-            return name
-        if not path.is_file():
-            raise WriterError(f"font file {path} does not exist")
-        base = re.sub(r"[^A-Za-z0-9_-]", "", path.stem) or "Font"
-        name, n = base, 1
-        known = set(pdfmetrics.getRegisteredFontNames())
-        while name in known:
-            n += 1
-            name = f"{base}-{n}"
-        try:
-            font = TTFont(name, str(path))
-        except Exception as exc:  # reportlab raises assorted errors for unusable files
-            raise WriterError(f"cannot use font file {path}: {exc}") from exc
-        pdfmetrics.registerFont(font)
-        coverage = _coverage[name] = frozenset(map(chr, font.face.charToGlyph))
-        _substitutes[name] = str.maketrans({char: sub for char, sub in _EQUIVALENTS.items()
-                                            if char not in coverage and sub in coverage})
-        _registered[path] = name
-        return name
+@dataclass(slots=True)
+class _Cell:
+    x: float  # from the table's left edge
+    width: float
+    content: list[tuple[float, _Text]]  # (offset from the content's top, text)
+    height: float  # of the content
+    background: Optional[tuple]
+    middle: bool  # centred vertically
 
 
-@functools.lru_cache(maxsize=16)
-def _hyphenator(dictionary: str, left: int = 2, right: int = 3):
-    """Return pyphen's word splitter for a dictionary (en_US, ru_RU), or None if pyphen has none."""
-    lang = pyphen.language_fallback(dictionary.replace("-", "_"))
-    return pyphen.Pyphen(lang=lang, left=left, right=right).iterate if lang else None
+@dataclass(slots=True)
+class _Row:
+    cells: list[_Cell]
+    height: float
+    where: str
 
 
-#: a token long enough that hyphenation may fail to fit it on a line (web addresses, long codes)
-_LONG_TOKEN = re.compile(r"\S{30,}")
+@dataclass(slots=True)
+class _Table:
+    header: list[_Row]
+    body: list[_Row]
+    space_before: float
+    space_after: float
+    keep_with_next: bool = False
+    #: whether rows were moved to a later page (the rest of a split table)
+    continued: bool = False
+
+    @property
+    def height(self) -> float:
+        return sum(r.height for r in self.header) + sum(r.height for r in self.body)
+
+    def first_part(self) -> float:
+        head = sum(r.height for r in self.header)
+        return head + sum(r.height for r in self.body[:MIN_ROWS])
+
+    def split(self, room: float, fresh_page: bool) -> Optional[tuple["_Table", "_Table"]]:
+        used = sum(r.height for r in self.header)
+        fits = 0
+        for row in self.body:
+            if used + row.height > room + 0.01:
+                break
+            used += row.height
+            fits += 1
+        rest = len(self.body) - fits
+        if fits < MIN_ROWS and not (fresh_page and fits):
+            return None  # start the table on the next page instead
+        if rest < MIN_ROWS and fits > MIN_ROWS:
+            fits -= MIN_ROWS - rest  # carry one more row, so no page shows a single row
+        return (replace(self, body=self.body[:fits], space_after=0.0),
+                replace(self, body=self.body[fits:], space_before=0.0, continued=True))
 
 
-def _escape(text: str) -> str:
-    """Escape text for reportlab's paragraph markup (str.replace beats str.translate here)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+@dataclass(slots=True)
+class _NewPage:
+    """Start a new page (if the current one holds anything); `section` switches the furniture."""
+
+    section: Optional[int] = None
 
 
-def _escape_attribute(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
+_Block = "_Text | _Table | _NewPage"
 
 
-def _colour(value: str | None):
-    return HexColor("#" + value) if value else None
-
-
-# --------------------------------------------------------------------------------------------
-# flowables
-
-
-class _Table(Table):
-    """A table that never leaves one body row alone under its header at a page break.
-
-    reportlab splits a long table wherever the page ends; a part holding the header and a single
-    row (at the foot of one page or the top of the next) reads as a mistake, so such a split moves
-    one more row across, or the whole table to the next page.
-    """
-
-    MIN_ROWS = 2
-
-    def __init__(self, *args, page_height: float | None = None, **kwargs):
-        # reportlab builds the parts of a split through this class too, without page_height
-        super().__init__(*args, **kwargs)
-        self._page_height = page_height
-
-    def _body_rows(self, part: Table) -> int:
-        return len(part._cellvalues) - self.repeatRows
-
-    def split(self, availWidth, availHeight):
-        parts = super().split(availWidth, availHeight)
-        for part in parts:
-            part._page_height = self._page_height
-        if len(parts) != 2 or self._page_height is None:
-            return parts
-        first, rest = parts
-        fresh_page = availHeight >= 0.9 * self._page_height
-        if self._body_rows(first) < self.MIN_ROWS and not fresh_page:
-            return []  # start the table on the next page instead
-        if self._body_rows(rest) < self.MIN_ROWS and self._body_rows(first) > self.MIN_ROWS:
-            shorter = super().split(availWidth, availHeight - first._rowHeights[-1] - 1)
-            if len(shorter) == 2 and self._body_rows(shorter[1]) > self._body_rows(rest):
-                for part in shorter:
-                    part._page_height = self._page_height
-                return shorter
-        return parts
-
-
-class _Record:
-    """What one build learns while drawing: heading pages, outline state, TOC forms."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, int] = {}  # heading anchor -> physical page number
-        self.outline_level = -1
-        #: (form name, anchor, font, size, colour, right-edge clip width) per TOC entry
-        self.forms: list[tuple[str, str, str, float, object, float]] = []
-        self.date_formatter = None
-
-    def heading_drawn(self, canv: Canvas, heading: "_HeadingParagraph") -> None:
-        anchor = heading.anchor
-        if anchor in self.pages:  # drawn once only (headings never split)
-            return
-        self.pages[anchor] = canv.getPageNumber()
-        canv.bookmarkHorizontal(anchor, 0, heading.height)
-        if heading.outline_title is not None:
-            level = min(heading.level - 1, self.outline_level + 1)
-            canv.addOutlineEntry(heading.outline_title, anchor, max(level, 0), closed=False)
-            self.outline_level = max(level, 0)
-
-
-class _HeadingParagraph(Paragraph):
-    """A heading: records its page, binds its bookmark and outline entry when drawn."""
-
-    def __init__(self, text, style, *, anchor: str, level: int, outline_title: str | None,
-                 record: _Record):
-        super().__init__(text, style)
-        self.anchor = anchor
-        self.level = level
-        self.outline_title = outline_title
-        self.record = record
-
-    def split(self, availWidth, availHeight):  # a heading moves to the next page whole
-        return []
-
-    def draw(self):
-        self.record.heading_drawn(self.canv, self)
-        super().draw()
-
-
-class _TocEntry(Flowable):
-    """One line (or a few wrapped lines) of the table of contents.
-
-    The text wraps in the width left of the reserved number column, so the height is known at
-    wrap time. Dotted leaders run from the end of the text to the number column; the number is
-    the form XObject `form`, defined once the heading's page is known. The whole entry is a link
-    to the heading's destination.
-    """
-
-    def __init__(self, text: str, *, font: str, size: float, leading: float, colour, indent: float,
-                 number_width: float, space_before: float, space_after: float, anchor: str,
-                 form: str, keep_with_next: bool):
-        super().__init__()
-        self.text = text
-        self.font, self.size, self.leading, self.colour = font, size, leading, colour
-        self.indent = indent
-        self.number_width = number_width
-        self.spaceBefore, self.spaceAfter = space_before, space_after
-        self.anchor, self.form = anchor, form
-        self.keepWithNext = int(keep_with_next)
-        self.lines: list[str] = []
-
-    def wrap(self, availWidth, availHeight):
-        self.width = availWidth
-        text_width = availWidth - self.indent - self.number_width - 2 * TOC_GAP
-        self.lines = simpleSplit(self.text, self.font, self.size, text_width) or [""]
-        self.height = len(self.lines) * self.leading
-        return self.width, self.height
-
-    def split(self, availWidth, availHeight):
-        return []
-
-    def draw(self):
-        canv = self.canv
-        baseline = self.height - self.size  # as reportlab's paragraphs (paraFontSizeHeightOffset)
-        text = canv.beginText()
-        text.setTextOrigin(self.indent, baseline)
-        text.setFont(self.font, self.size, self.leading)
-        text.setFillColor(self.colour)
-        for line in self.lines:
-            text.textLine(line)
-        canv.drawText(text)
-        last = baseline - (len(self.lines) - 1) * self.leading
-        end = self.indent + pdfmetrics.stringWidth(self.lines[-1], self.font, self.size)
-        # leader dots on a grid common to all entries, so they line up down the page
-        start = (int((end + TOC_GAP) / TOC_DOT_STEP) + 1) * TOC_DOT_STEP
-        stop = self.width - self.number_width - TOC_GAP
-        if stop > start:
-            canv.saveState()
-            canv.setStrokeColor(self.colour)
-            canv.setLineWidth(0.8)
-            canv.setLineCap(1)
-            canv.setDash([0, TOC_DOT_STEP])
-            dots = int((stop - start) / TOC_DOT_STEP)
-            canv.line(start, last + 0.6, start + dots * TOC_DOT_STEP, last + 0.6)
-            canv.restoreState()
-        canv.saveState()
-        canv.translate(self.width, last)
-        canv.doForm(self.form)  # defined in _Canvas.save, once the page is known
-        canv.restoreState()
-        canv.linkRect("", self.anchor, (self.indent, 0, self.width, self.height), relative=1, thickness=0)
-
-
-class _KeepWithNext(KeepTogether):
-    """What platypus makes of a run of keep-with-next flowables (headings, labels) and the next one.
-
-    reportlab's KeepTogether moves the whole group to the next page when it does not fit, so a
-    heading followed by a long paragraph left most of a page empty. Here the group stays if the
-    headings fit together with the first part of the next flowable (a paragraph's first lines
-    within its widow/orphan rules, a table's first rows): Word's "keep with next".
-    """
-
-    def split(self, aW, aH):
-        content = self._content
-        *heads, last = content
-        if heads and not isinstance(last, (_HeadingParagraph, _TocEntry)):
-            # overestimate the spacing (no collapsing), so the headings are never left stranded
-            used = sum(f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in heads)
-            room = aH - used - last.getSpaceBefore()
-            if room > 0:
-                parts = last.splitOn(self.canv, aW, room)
-                if parts:
-                    return [*heads, *parts]
-        return super().split(aW, aH)
-
-
-class _Canvas(Canvas):
-    """A canvas that defines the TOC's page-number forms just before it writes the file."""
-
-    def __init__(self, *args, record: _Record, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._record = record
-        if record.date_formatter is not None:
-            self.setDateFormatter(record.date_formatter)
-        self.showOutline()  # open the bookmarks panel
-
-    def save(self):
-        if len(self._code):
-            self.showPage()
-        for name, anchor, font, size, colour, width in self._record.forms:
-            page = self._record.pages.get(anchor)
-            if page is None:  # checked before layout; a heading that was never drawn
-                raise WriterError(f"the table of contents points to #{anchor}, which was never drawn")
-            self.beginForm(name, lowerx=-width, lowery=-size, upperx=1, uppery=2 * size)
-            self.setFillColor(colour)
-            self.setFont(font, size)
-            self.drawRightString(0, 0, str(page))
-            self.endForm()
-        super().save()
+@dataclass(slots=True)
+class _Page:
+    section: int
+    items: list[tuple[float, object]] = field(default_factory=list)  # (top y, _Text or _Table)
 
 
 # --------------------------------------------------------------------------------------------
-# the tree -> flowables translation
+# setting: tree -> set blocks
 
 
-@dataclass
-class _Builder:
-    document: tree.Document
-    theme: Theme
-    record: _Record = field(default_factory=_Record)
-
-    def __post_init__(self) -> None:
-        self.faces: dict[tuple[str, bool, bool], str] = {}
-        for key, family in self.theme.fonts.items():
-            names = [_register_font_file(getattr(family, face))
-                     for face in ("regular", "bold", "italic", "bold_italic")]
-            pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
-                                          boldItalic=names[3])
-            for (bold, italic), name in zip(((False, False), (True, False), (False, True), (True, True)), names):
-                self.faces[key, bold, italic] = name
-        rules = self.theme.hyphenation
-        self.hyphenate = _hyphenator(rules.dictionary(self.document.metadata.language), rules.min_left,
-                                     rules.min_right)
-        page = self.theme.page
-        self.text_width = page.text_width * mm
-        colours = self.theme.colours
-        self.link_colour = colours.get("link") or colours.get("accent")
-        self.rule_colour = _colour(colours.get("rule", "000000"))
-        self._styles: dict[tuple, ParagraphStyle] = {}
+class _Setter:
+    def __init__(self, document: tree.Document, theme: Theme):
+        self.document = document
+        self.theme = theme
+        self.faces: dict[tuple[str, bool, bool], object] = {}
+        for key, family in theme.fonts.items():
+            for bold, italic, attr in ((False, False, "regular"), (True, False, "bold"),
+                                       (False, True, "italic"), (True, True, "bold_italic")):
+                self.faces[key, bold, italic] = getattr(family, attr)  # loaded on first use
+        rules = theme.hyphenation
+        self.hyphenate = hyphenator(rules.dictionary(document.metadata.language), rules.min_left,
+                                    rules.min_right)
+        page = theme.page
+        self.text_width = page.text_width * MM
+        colours = theme.colours
+        self.link_colour = _rgb(colours.get("link") or colours.get("accent"))
+        self.rule_colour = _rgb(colours.get("rule", "000000"))
         self._anchor_count = 0
+        self._substitutes: dict[Face, dict[int, str]] = {}
 
     # fonts and glyphs
 
-    def face(self, style: Style, bold: bool = False, italic: bool = False) -> str:
-        return self.faces[style.font, style.bold or bold, style.italic or italic]
+    def face(self, style: Style, bold: bool = False, italic: bool = False) -> Face:
+        key = (style.font, style.bold or bold, style.italic or italic)
+        face = self.faces[key]
+        if not isinstance(face, Face):
+            face = self.faces[key] = load_face(face)
+        return face
 
-    def check(self, text: str, face: str, where: str) -> str:
+    def check(self, text: str, face: Face, where: str) -> str:
         """Return `text` as `face` can draw it; raise WriterError for a character it has no glyph for.
 
         Only the typographic `_EQUIVALENTS` of characters the face lacks are substituted.
         """
-        coverage = _coverage[face]
+        coverage = face.coverage
         missing = set(text).difference(coverage)
         if missing and not missing <= _LAYOUT_WHITESPACE:
-            text = text.translate(_substitutes[face])
+            table = self._substitutes.get(face)
+            if table is None:
+                table = self._substitutes[face] = str.maketrans(
+                    {char: sub for char, sub in _EQUIVALENTS.items() if char not in coverage and sub in coverage})
+            text = text.translate(table)
             missing = set(text).difference(coverage) - _LAYOUT_WHITESPACE
             if not missing:
                 return text
             char = min(missing, key=text.index)
             name = unicodedata.name(char, "unnamed character")
-            raise WriterError(f"{where}: the font {face} has no glyph for U+{ord(char):04X} {name} "
+            raise WriterError(f"{where}: the font {face.name} has no glyph for U+{ord(char):04X} {name} "
                               f"({char!r}); the PDF cannot show it")
         return text
 
-    # styles
+    # paragraphs
 
-    def pstyle(self, style: Style, *, left: float = 0.0, bullet_at: float | None = None,
-               in_cell: bool = False, long_tokens: bool = False, keep: bool = False) -> ParagraphStyle:
-        key = (style.name, left, bullet_at, in_cell, long_tokens, keep)
-        cached = self._styles.get(key)
-        if cached is not None:
-            return cached
-        face = self.face(style)
-        # no hyphenation in headings, capitals and table cells (short lines of names and ratings)
-        hyphenate = (style.align in ("justify", "left") and not style.keep_with_next and not style.upper
-                     and not long_tokens and not in_cell)
-        result = ParagraphStyle(
-            f"{style.name}@{left}/{bullet_at}/{int(in_cell)}/{int(long_tokens)}/{int(keep)}",
-            fontName=face,
-            fontSize=style.size,
-            leading=style.size * style.leading,
-            textColor=_colour(style.colour),
-            # a paragraph with a long address is set ragged: justified, the line before the address
-            # would open wide gaps, since the address cannot be hyphenated
-            alignment=TA_LEFT if long_tokens and style.align == "justify" else _ALIGN.get(style.align, TA_LEFT),
-            spaceBefore=style.space_before,
-            spaceAfter=style.space_after,
-            leftIndent=style.left_indent + left,
-            firstLineIndent=style.first_line_indent,
-            bulletFontName=face,
-            bulletFontSize=style.size,
-            bulletIndent=style.left_indent + (bullet_at or 0.0),
-            keepWithNext=int(style.keep_with_next or keep),
-            allowWidows=0,
-            allowOrphans=0,
-            hyphenationLang=(self.hyphenate or "") if hyphenate else "",
-            # reportlab's URI splitting (uriWasteReduce) can leave a long address running off the
-            # page; splitLongWords breaks any over-long token at the margin instead
-            uriWasteReduce=0,
-            splitLongWords=1,
-            backColor=None if in_cell else _colour(style.background),
-        )
-        self._styles[key] = result
-        return result
+    def text(self, runs, style: Style, where: str, *, width: float, left: float = 0.0,
+             hyphenate: bool = True, align: str | None = None, keep: bool = False,
+             splittable: bool = True, in_cell: bool = False) -> _Text:
+        size = style.size
+        plain = " ".join(run.text for run in runs if not run.line_break)
+        long_token = any(len(token) >= LONG_TOKEN for token in plain.split())
+        align = align or style.align
+        if align == "justify" and long_token:
+            # justified, the line before an address that cannot be hyphenated would open wide gaps
+            align = "left"
+        allowed = (align in ("justify", "left") and not style.keep_with_next and not style.upper
+                   and not in_cell and hyphenate)
+        upper = style.upper
 
-    def markup(self, runs: tuple[tree.Run, ...], style: Style, where: str) -> str:
-        """Return reportlab paragraph markup for `runs`, every character checked and escaped."""
-        parts = []
-        for run in runs:
-            if run.line_break:
-                parts.append("<br/>")
-                continue
-            text = run.text.upper() if style.upper else run.text
-            if not text:
-                continue
-            text = _escape(self.check(text, self.face(style, run.bold, run.italic), where))
-            if run.bold:
-                text = f"<b>{text}</b>"
-            if run.italic:
-                text = f"<i>{text}</i>"
-            if run.link:
-                colour = f' color="#{self.link_colour}"' if self.link_colour else ""
-                text = f'<a href="{_escape_attribute(run.link)}"{colour}>{text}</a>'
-            parts.append(text)
-        return "".join(parts)
+        def face_of(run: tree.Run) -> Face:
+            return self.face(style, run.bold, run.italic)
 
-    def paragraph(self, para: tree.Paragraph, style: Style | None = None, *, bullet_text: str | None = None,
-                  **kwargs) -> Paragraph:
+        def text_of(run: tree.Run, face: Face) -> str:
+            return self.check(run.text.upper() if upper else run.text, face, where)
+
+        words = words_of(runs, face_of, text_of, size)
+        setting = Setting(size, width - style.left_indent - left, style.first_line_indent, align,
+                          self.hyphenate if allowed else None)
+        lines = break_lines(words, setting)
+        return _Text(lines, size, size * style.leading, _rgb(style.colour) or (0, 0, 0), style.left_indent + left,
+                     align, style.space_before, style.space_after, style.keep_with_next or keep, splittable,
+                     where, background=None if in_cell else _rgb(style.background))
+
+    def paragraph(self, para: tree.Paragraph, style: Style | None = None, **kwargs) -> _Text:
         style = style or self.theme.style(para.style)
         where = para.source or f"paragraph {para.text[:40]!r}"
-        if _LONG_TOKEN.search(para.text):
-            # reportlab's hyphenation gives up on long unbreakable tokens such as web addresses
-            # and lets them run off the page; without it, splitLongWords breaks them at the margin
-            # (and the paragraph is set ragged, see pstyle)
-            kwargs["long_tokens"] = True
-        if para.keep_with_next:
-            kwargs["keep"] = True
-        return Paragraph(self.markup(para.runs, style, where), self.pstyle(style, **kwargs),
-                         bulletText=bullet_text)
+        kwargs.setdefault("width", self.text_width)
+        return self.text(para.runs, style, where, keep=para.keep_with_next, **kwargs)
 
     # blocks
 
-    def story(self) -> list[Flowable]:
-        story: list[Flowable] = []
+    def story(self) -> list:
+        story: list = []
         for number, section in enumerate(self.document.sections):
-            if number:
-                story.append(PageBreakIfNotEmpty(nextTemplate=f"section-{number}"))
+            story.append(_NewPage(section=number))
             self.blocks(section.blocks, story, 0)
         return story
 
-    def blocks(self, blocks, out: list[Flowable], depth: int) -> None:
+    def blocks(self, blocks, out: list, depth: int) -> None:
         for block in blocks:
             if isinstance(block, tree.Paragraph):
                 out.append(self.paragraph(block))
@@ -479,29 +312,29 @@ class _Builder:
             elif isinstance(block, tree.ListBlock):
                 self.list(block, out, depth)
             elif isinstance(block, tree.Table):
-                if block.rows:  # reportlab refuses an empty table; there is nothing to draw
+                if block.rows:
                     out.append(self.table(block))
             elif isinstance(block, tree.TableOfContents):
                 self.toc(block, out)
             elif isinstance(block, tree.PageBreak):
-                out.append(PageBreakIfNotEmpty())
+                out.append(_NewPage())
             else:
                 raise WriterError(f"the PDF writer cannot draw a {type(block).__name__}")
 
-    def heading(self, heading: tree.Heading) -> Flowable:
+    def heading(self, heading: tree.Heading) -> _Text:
         style = self.theme.style(heading.style)
         anchor = heading.anchor
         if anchor is None:
             self._anchor_count += 1
             anchor = f"_heading-{self._anchor_count}"
-        where = f"heading #{anchor}"
-        text = heading.text.upper() if style.upper else heading.text
-        text = self.check(text, self.face(style), where)
-        title = (heading.toc_text or heading.text) if heading.outline else None
-        return _HeadingParagraph(_escape(text), self.pstyle(style), anchor=anchor,
-                                 level=heading.level, outline_title=title, record=self.record)
+        text = self.text((tree.Run(heading.text),), style, f"heading #{anchor}", width=self.text_width,
+                         hyphenate=False, splittable=False)
+        text.anchor = anchor
+        text.level = heading.level
+        text.outline = (heading.toc_text or heading.text) if heading.outline else None
+        return text
 
-    def list(self, block: tree.ListBlock, out: list[Flowable], depth: int) -> None:
+    def list(self, block: tree.ListBlock, out: list, depth: int) -> None:
         level = max(block.level, depth)
         # the theme's step per level: the marker of a level-n list stands at n steps (hanging),
         # its text and every later paragraph of the item at n+1 steps, as in the DOCX
@@ -514,73 +347,66 @@ class _Builder:
                 marker = f"{number})"
             else:
                 marker = self.theme.lists.bullet(level)
-            pending = marker
+            pending: str | None = marker
             for child in item.blocks:
-                if isinstance(child, tree.Paragraph):
-                    style = self.theme.style(child.style)
+                if isinstance(child, tree.Paragraph) or pending:
+                    para = child if isinstance(child, tree.Paragraph) else \
+                        tree.Paragraph((tree.Run(""),), source=block.source)
+                    style = self.theme.style(para.style)
+                    text = self.paragraph(para, style, left=text_at)
                     if pending:
-                        pending = self.check(pending, self.face(style),
-                                             child.source or block.source or "list marker")
-                        out.append(self.paragraph(child, style, left=text_at, bullet_at=marker_at,
-                                                  bullet_text=pending))
+                        face = self.face(style)
+                        where = para.source or block.source or "list marker"
+                        text.bullet = (self.check(pending, face, where), face, style.left_indent + marker_at)
                         pending = None
-                    else:
-                        out.append(self.paragraph(child, style, left=text_at))
+                    out.append(text)
+                    if isinstance(child, tree.Paragraph):
+                        continue
+                if isinstance(child, tree.ListBlock):
+                    self.list(child, out, level + 1)
                 else:
-                    if pending:  # an item that opens with a nested list: the marker stands alone
-                        out.append(self.paragraph(tree.Paragraph((tree.Run(""),), source=block.source),
-                                                  left=text_at, bullet_at=marker_at, bullet_text=pending))
-                        pending = None
-                    if isinstance(child, tree.ListBlock):
-                        self.list(child, out, level + 1)
-                    else:
-                        self.blocks((child,), out, level + 1)
+                    self.blocks((child,), out, level + 1)
 
-    def table(self, table: tree.Table) -> Table:
+    def table(self, table: tree.Table) -> _Table:
         columns = len(table.widths)
         total = sum(table.widths) or 1.0
         widths = [w / total * self.text_width for w in table.widths]
-        # only for reportlab's string cells (the filler of spanned cells): never its Helvetica
-        filler_face = self.faces[next(iter(self.theme.fonts)), False, False]
-        commands = [
-            ("GRID", (0, 0), (-1, -1), RULE_WIDTH, self.rule_colour),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING * 0.75),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("FONTNAME", (0, 0), (-1, -1), filler_face),
-        ]
-        data = []
+        edges = [sum(widths[:i]) for i in range(columns + 1)]
+        rows = []
         for r, row in enumerate(table.rows):
-            cells: list = []
+            cells = []
+            column = 0
+            where = f"table row {r + 1}"
             for cell in row.cells:
-                c = len(cells)
+                span = max(cell.colspan, 1)
+                if column + span > columns:
+                    raise WriterError(f"table row {r + 1} spans more columns than the widths give ({columns})")
                 cell_style = self.theme.style(cell.style)
-                content = []
+                width = edges[column + span] - edges[column]
+                content: list[tuple[float, _Text]] = []
+                y = 0.0
+                previous_after = 0.0
                 for para in cell.paragraphs:
                     # a paragraph's own style wins; the default ("body") means "as the cell"
                     style = cell_style if para.style in ("body", cell.style) else self.theme.style(para.style)
-                    content.append(self.paragraph(para, style, in_cell=True))
-                cells.append(content or "")
-                span = max(cell.colspan, 1)
-                cells.extend([""] * (span - 1))
-                last = c + span - 1
-                if span > 1:
-                    commands.append(("SPAN", (c, r), (last, r)))
-                if cell_style.background:
-                    commands.append(("BACKGROUND", (c, r), (last, r), _colour(cell_style.background)))
-                if cell_style.align in ("center", "centre"):
-                    commands.append(("VALIGN", (c, r), (last, r), "MIDDLE"))
-            if len(cells) != columns:
-                raise WriterError(f"table row {r + 1} spans {len(cells)} columns, the widths give {columns}")
-            data.append(cells)
+                    text = self.paragraph(para, style, width=width - 2 * CELL_PADDING, in_cell=True)
+                    if content:
+                        y += max(previous_after, text.space_before)
+                    content.append((y, text))
+                    y += text.height
+                    previous_after = text.space_after
+                    where = para.source or where
+                cells.append(_Cell(edges[column], width, content, y, _rgb(cell_style.background),
+                                   cell_style.align in ("center", "centre")))
+                column += span
+            if column != columns:
+                raise WriterError(f"table row {r + 1} spans {column} columns, the widths give {columns}")
+            height = max((c.height for c in cells), default=0.0) + CELL_PADDING_TOP + CELL_PADDING
+            rows.append(_Row(cells, height, where))
         style = self.theme.styles.get(table.style)
-        return _Table(data, colWidths=widths, repeatRows=min(table.header_rows, len(data)), style=TableStyle(commands),
-                      hAlign="LEFT", spaceBefore=style.space_before if style else 0,
-                      spaceAfter=max(style.space_after if style else 0, 6),
-                      page_height=(self.theme.page.height - self.theme.page.margin_top
-                                   - self.theme.page.margin_bottom) * mm)
+        header = min(table.header_rows, len(rows))
+        return _Table(rows[:header], rows[header:], style.space_before if style else 0.0,
+                      max(style.space_after if style else 0.0, 6.0))
 
     def toc_style(self, level: int) -> Style:
         for deeper in range(level, 0, -1):
@@ -591,68 +417,293 @@ class _Builder:
                 return style
         raise WriterError("the theme has no style toc-1 for the table of contents")
 
-    def toc(self, toc: tree.TableOfContents, out: list[Flowable]) -> None:
-        title_style = self.theme.style("toc-title")
+    def toc(self, toc: tree.TableOfContents, out: list) -> None:
         out.append(self.paragraph(tree.Paragraph((tree.Run(toc.title),), style="toc-title",
-                                                 source="table of contents title"), title_style))
+                                                 source="table of contents title")))
         entries = toc.entries
         styles = [self.toc_style(entry.level) for entry in entries]
         # one number column for the whole TOC, wide enough for three digits in every entry style
-        number_width = max((pdfmetrics.stringWidth("000", self.face(style), style.size) for style in styles),
-                           default=0.0)
+        self.toc_number_width = max((self.face(s).measure("000") * s.size / 1000 for s in styles), default=0.0)
         for index, (entry, style) in enumerate(zip(entries, styles)):
-            face = self.face(style)
-            text = entry.text.upper() if style.upper else entry.text
-            text = self.check(text, face, f"table of contents entry {entry.text[:40]!r}")
-            form = f"tocpage{index + 1}"
-            colour = _colour(style.colour)
-            self.record.forms.append((form, entry.anchor, face, style.size, colour, number_width + TOC_GAP))
             following = entries[index + 1] if index + 1 < len(entries) else None
-            out.append(_TocEntry(
-                text, font=face, size=style.size, leading=style.size * style.leading, colour=colour,
-                indent=style.left_indent, number_width=number_width, space_before=style.space_before,
-                space_after=style.space_after, anchor=entry.anchor, form=form,
-                keep_with_next=following is not None and following.level > entry.level))
+            text = self.text((tree.Run(entry.text),), style, f"table of contents entry {entry.text[:40]!r}",
+                             width=self.text_width - self.toc_number_width - 2 * TOC_GAP, hyphenate=False,
+                             align="left", splittable=False,
+                             keep=following is not None and following.level > entry.level)
+            text.toc_anchor = entry.anchor
+            text.toc_face = self.face(style)
+            out.append(text)
 
-    # page furniture
 
-    def page_templates(self) -> list[PageTemplate]:
+# --------------------------------------------------------------------------------------------
+# pagination
+
+
+class _Paginator:
+    def __init__(self, frame_height: float):
+        self.frame_height = frame_height
+        self.pages: list[_Page] = []
+        self.section = 0
+        self.used = 0.0  # height used on the current page
+        self.after = 0.0  # space after the last block placed
+        self.heading_pages: dict[str, int] = {}
+
+    def _empty(self) -> bool:
+        return not self.pages or not self.pages[-1].items
+
+    def new_page(self) -> None:
+        self.pages.append(_Page(self.section))
+        self.used = 0.0
+        self.after = 0.0
+
+    def place(self, gap: float, block) -> None:
+        if not self.pages:
+            self.new_page()
+        self.pages[-1].items.append((self.used + gap, block))
+        self.used += gap + block.height
+        self.after = block.space_after
+        anchor = getattr(block, "anchor", None)
+        if anchor is not None:
+            self.heading_pages.setdefault(anchor, len(self.pages))
+
+    def _group_need(self, blocks: list, index: int) -> float:
+        """Height of the keep-with-next chain starting at `index`, with the first part of what follows."""
+        need = 0.0
+        after = self.after
+        first = True
+        for block in blocks[index:]:
+            if isinstance(block, _NewPage):
+                break
+            gap = 0.0 if (first and self._empty()) else max(after, block.space_before)
+            first = False
+            if not block.keep_with_next:
+                return need + gap + block.first_part()
+            need += gap + block.height
+            after = block.space_after
+        return need
+
+    def run(self, blocks: list) -> list[_Page]:
+        index = 0
+        blocks = list(blocks)
+        while index < len(blocks):
+            block = blocks[index]
+            if isinstance(block, _NewPage):
+                if block.section is not None and block.section != self.section:
+                    self.section = block.section
+                    if not self._empty():
+                        self.new_page()
+                    elif self.pages:
+                        self.pages[-1].section = self.section
+                elif not self._empty():
+                    self.new_page()
+                index += 1
+                continue
+            empty = self._empty()
+            gap = 0.0 if empty else max(self.after, block.space_before)
+            room = self.frame_height - self.used - gap
+            if block.keep_with_next and not empty and self._group_need(blocks, index) > room + 0.01:
+                self.new_page()
+                continue
+            if block.height <= room + 0.01:
+                self.place(gap, block)
+                index += 1
+                continue
+            parts = block.split(room, empty) if isinstance(block, _Table) else block.split(room)
+            if parts is None and empty:
+                parts = self._force(block, room)
+            if parts is None:
+                self.new_page()
+                continue
+            first, rest = parts
+            self.place(gap, first)
+            self.new_page()
+            blocks[index] = rest
+        return self.pages
+
+    def _force(self, block, room: float):
+        """What to do with a block that does not fit even on an empty page."""
+        if isinstance(block, _Text) and block.splittable and len(block.lines) > 1:
+            return block.force_split(room)
+        if isinstance(block, _Table):
+            where = block.body[0].where if block.body else "the table header"
+            raise WriterError(f"{where}: a row of the table is taller than a page; the PDF cannot show it")
+        raise WriterError(f"{block.where}: taller than a page; the PDF cannot show it")
+
+
+# --------------------------------------------------------------------------------------------
+# drawing
+
+
+class _Painter:
+    """Draws set lines on a reportlab canvas, writing text operators directly."""
+
+    def __init__(self, canvas: Canvas, link_colour, rule_colour):
+        self.canvas = canvas
+        self.doc = canvas._doc
+        self.link_colour = link_colour
+        self.rule_colour = rule_colour
+        self._encoded: dict[tuple[Face, str], list[tuple[str, str]]] = {}
+
+    @property
+    def code(self) -> list[str]:
+        """The current page's content operators (the canvas starts a new list on every page)."""
+        return self.canvas._code
+
+    def encode(self, face: Face, text: str) -> list[tuple[str, str]]:
+        """Return (font resource name, hex string) chunks of `text` in the face's subsets."""
+        key = (face, text)
+        chunks = self._encoded.get(key)
+        if chunks is None:
+            font = face.font
+            chunks = self._encoded[key] = [(font.getSubsetInternalName(subset, self.doc), data.hex())
+                                           for subset, data in font.splitString(text, self.doc)]
+        return chunks
+
+    def text(self, block: _Text, x0: float, top: float) -> None:
+        code = self.code
+        size = block.size
+        size_str = fp_str(size)
+        x_left = x0 + block.left
+        if block.background is not None:
+            width = max(line.offset + line.available for line in block.lines)
+            self.fill_rect(block.background, x_left, top - block.height, width, block.height)
+        colour = block.colour
+        if block.bullet is not None:  # first, so that text extraction reads it before the item
+            text, face, at = block.bullet
+            chunks = " ".join(f"{name} {size_str} Tf <{data}> Tj" for name, data in self.encode(face, text))
+            code.append(f"BT 1 0 0 1 {fp_str(x0 + at)} {fp_str(top - size)} Tm 0 Tw {fp_str(*colour)} rg {chunks} ET")
+        for number, line in enumerate(block.lines):
+            baseline = top - size - number * block.leading
+            x = x_left + line.offset
+            slack = line.available - line.width
+            if block.align in ("center", "centre"):
+                x += slack / 2
+            elif block.align == "right":
+                x += slack
+            spacing = slack / line.spaces if line.justify and slack > 0 else 0.0
+            ops = [f"BT 1 0 0 1 {fp_str(x)} {fp_str(baseline)} Tm {fp_str(spacing)} Tw"]
+            current_colour = None
+            links = []
+            position = x
+            for fragment in line.fragments:
+                wanted = self.link_colour if (fragment.link and self.link_colour) else colour
+                if wanted != current_colour:
+                    ops.append(f"{fp_str(*wanted)} rg")
+                    current_colour = wanted
+                for name, data in self.encode(fragment.face, fragment.text):
+                    ops.append(f"{name} {size_str} Tf <{data}> Tj")
+                advance = fragment.width + fragment.spaces * spacing
+                if fragment.link:
+                    if links and links[-1][0] == fragment.link and abs(links[-1][2] - position) < 0.01:
+                        links[-1][2] = position + advance
+                    else:
+                        links.append([fragment.link, position, position + advance])
+                position += advance
+            ops.append("ET")
+            code.append(" ".join(ops))
+            for url, start, end in links:
+                self.canvas.linkURL(url, (start, baseline - 0.25 * size, end, baseline + 0.9 * size),
+                                    relative=0, thickness=0)
+
+    def fill_rect(self, colour, x: float, y: float, width: float, height: float) -> None:
+        self.code.append(f"q {fp_str(*colour)} rg {fp_str(x, y, width, height)} re f Q")
+
+    def table(self, table: _Table, x0: float, top: float) -> None:
+        y = top
+        grid = []
+        for row in (*table.header, *table.body):
+            for cell in row.cells:
+                x = x0 + cell.x
+                if cell.background is not None:
+                    self.fill_rect(cell.background, x, y - row.height, cell.width, row.height)
+                inner = row.height - CELL_PADDING_TOP - CELL_PADDING
+                offset = (inner - cell.height) / 2 if cell.middle else 0.0
+                for dy, text in cell.content:
+                    self.text(text, x + CELL_PADDING, y - CELL_PADDING_TOP - offset - dy)
+                grid.append(f"{fp_str(x, y - row.height, cell.width, row.height)} re")
+            y -= row.height
+        if grid:
+            self.code.append(f"q {fp_str(RULE_WIDTH)} w {fp_str(*self.rule_colour)} RG {' '.join(grid)} S Q")
+
+
+class _Writer:
+    def __init__(self, setter: _Setter, pages: list[_Page], heading_pages: dict[str, int], canvas: Canvas):
+        self.setter = setter
+        self.theme = setter.theme
+        self.pages = pages
+        self.heading_pages = heading_pages
+        self.canvas = canvas
+        self.painter = _Painter(canvas, setter.link_colour, setter.rule_colour or (0, 0, 0))
         page = self.theme.page
-        width, height = page.width * mm, page.height * mm
-        templates = []
-        for number, section in enumerate(self.document.sections or (tree.Section(()),)):
-            frame = Frame(page.margin_left * mm, page.margin_bottom * mm, self.text_width,
-                          (page.height - page.margin_top - page.margin_bottom) * mm,
-                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                          id=f"body-{number}")
-            templates.append(PageTemplate(id=f"section-{number}", frames=[frame], pagesize=(width, height),
-                                          onPage=self.furniture(section)))
-        return templates
+        self.x0 = page.margin_left * MM
+        self.top = (page.height - page.margin_top) * MM
+        self.page_height = page.height * MM
+        self.outline_level = -1
 
-    def furniture(self, section: tree.Section):
-        page = self.theme.page
-        left = page.margin_left * mm
-        height = page.height * mm
-        header = None
-        if section.running_header:
-            style = self.theme.style("header")
-            header = Paragraph(self.markup((tree.Run(section.running_header),), style, "running header"),
-                               self.pstyle(style))
-            header.wrap(self.text_width, height)
-        footer_style = self.theme.style("footer")
-        if section.page_numbers:
-            self.check("0123456789", self.face(footer_style), "page numbers")
-        footer_pstyle = self.pstyle(footer_style)
-
-        def draw(canv: Canvas, doc) -> None:
-            if header is not None:
-                header.drawOn(canv, left, height - page.header_distance * mm - header.height)
+    def run(self) -> None:
+        sections = self.setter.document.sections or (tree.Section(()),)
+        headers = {}
+        for number, page in enumerate(self.pages, 1):
+            section = sections[page.section]
+            if section.running_header:
+                if page.section not in headers:
+                    style = self.theme.style("header")
+                    headers[page.section] = self.setter.text((tree.Run(section.running_header),), style,
+                                                             "running header", width=self.setter.text_width,
+                                                             hyphenate=False)
+                self.painter.text(headers[page.section], self.x0,
+                                  self.page_height - self.theme.page.header_distance * MM)
             if section.page_numbers:
-                number = Paragraph(str(canv.getPageNumber()), footer_pstyle)
-                number.wrap(self.text_width, height)
-                number.drawOn(canv, left, page.footer_distance * mm)
+                style = self.theme.style("footer")
+                footer = self.setter.text((tree.Run(str(number)),), style, "page numbers",
+                                          width=self.setter.text_width, hyphenate=False)
+                self.painter.text(footer, self.x0, self.theme.page.footer_distance * MM + footer.height)
+            for y, block in page.items:
+                if isinstance(block, _Table):
+                    self.painter.table(block, self.x0, self.top - y)
+                elif block.toc_anchor is not None:
+                    self.toc_entry(block, self.top - y)
+                else:
+                    if block.anchor is not None:
+                        self.heading(block, self.top - y)
+                    self.painter.text(block, self.x0, self.top - y)
+            self.canvas.showPage()
 
-        return draw
+    def heading(self, block: _Text, top: float) -> None:
+        canvas = self.canvas
+        canvas.bookmarkHorizontal(block.anchor, self.x0, top)
+        if block.outline is not None:
+            level = max(min(block.level - 1, self.outline_level + 1), 0)
+            canvas.addOutlineEntry(block.outline, block.anchor, level, closed=False)
+            self.outline_level = level
+
+    def toc_entry(self, block: _Text, top: float) -> None:
+        painter = self.painter
+        painter.text(block, self.x0, top)
+        width = self.setter.text_width
+        number_width = self.setter.toc_number_width
+        last_line = block.lines[-1]
+        baseline = top - block.size - (len(block.lines) - 1) * block.leading
+        end = block.left + last_line.offset + last_line.width
+        # leader dots on a grid common to all entries, so they line up down the page
+        start = (int((end + TOC_GAP) / TOC_DOT_STEP) + 1) * TOC_DOT_STEP
+        stop = width - number_width - TOC_GAP
+        colour = fp_str(*block.colour)
+        if stop > start:
+            dots = int((stop - start) / TOC_DOT_STEP)
+            y = fp_str(baseline + 0.6)
+            painter.code.append(f"q {colour} RG 0.8 w 1 J [0 {fp_str(TOC_DOT_STEP)}] 0 d "
+                                f"{fp_str(self.x0 + start)} {y} m {fp_str(self.x0 + start + dots * TOC_DOT_STEP)} {y} l S Q")
+        page = self.heading_pages.get(block.toc_anchor)
+        if page is None:  # checked before layout; a heading that was never placed
+            raise WriterError(f"the table of contents points to #{block.toc_anchor}, which was never drawn")
+        face = block.toc_face
+        number = str(page)
+        x = self.x0 + width - face.measure(number) * block.size / 1000
+        chunks = " ".join(f"{name} {fp_str(block.size)} Tf <{data}> Tj" for name, data in painter.encode(face, number))
+        painter.code.append(f"BT 1 0 0 1 {fp_str(x)} {fp_str(baseline)} Tm 0 Tw {colour} rg {chunks} ET")
+        self.canvas.linkRect("", block.toc_anchor, (self.x0 + block.left, top - block.height, self.x0 + width, top),
+                             relative=0, thickness=0)
 
 
 def _check_anchors(document: tree.Document) -> None:
@@ -679,46 +730,44 @@ def _date_formatter(document: tree.Document):
     return lambda *_: stamp
 
 
+def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page], dict[str, int]]:
+    """Set and paginate `document`: return the setter, the pages and each heading's page number."""
+    _check_anchors(document)
+    setter = _Setter(document, theme)
+    story = setter.story()
+    page = theme.page
+    paginator = _Paginator((page.height - page.margin_top - page.margin_bottom) * MM)
+    pages = paginator.run(story)
+    return setter, pages, paginator.heading_pages
+
+
 def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str]) -> None:
     """Write `document` as a PDF to `path`, styled by `theme`."""
-    _check_anchors(document)
-    builder = _Builder(document, theme)
-    builder.record.date_formatter = _date_formatter(document)
-    story = builder.story()
+    setter, pages, heading_pages = layout(document, theme)
     md = document.metadata
     page = theme.page
-    regular = builder.faces[next(iter(theme.fonts)), False, False]
+    regular = setter.face(theme.style("body"))
     with atomic_output(path) as tmp:
-        doc = BaseDocTemplate(
-            str(tmp),
-            pagesize=(page.width * mm, page.height * mm),
-            leftMargin=page.margin_left * mm, rightMargin=page.margin_right * mm,
-            topMargin=page.margin_top * mm, bottomMargin=page.margin_bottom * mm,
-            pageTemplates=builder.page_templates(),
-            title=md.title, author=md.author, subject=md.subject, keywords=list(md.keywords),
-            creator="iapreport", lang=md.language, invariant=1, pageCompression=1,
-            initialFontName=regular, displayDocTitle=1, keepTogetherClass=_KeepWithNext,
-        )
-        canvasmaker = functools.partial(_Canvas, record=builder.record)
-        with _binary_streams():
+        canvas = Canvas(str(tmp), pagesize=(page.width * MM, page.height * MM), invariant=1, pageCompression=1,
+                        initialFontName=regular.name, lang=md.language)
+        formatter = _date_formatter(document)
+        if formatter is not None:
+            canvas.setDateFormatter(formatter)
+        canvas.setTitle(md.title)
+        canvas.setAuthor(md.author)
+        canvas.setSubject(md.subject)
+        canvas.setCreator("iapreport")
+        canvas.setKeywords(list(md.keywords))
+        canvas.setViewerPreference("DisplayDocTitle", "true")
+        canvas.showOutline()
+        _Writer(setter, pages, heading_pages, canvas).run()
+        with _config_lock:  # reportlab reads this switch from its global configuration
+            saved = rl_config.useA85
+            rl_config.useA85 = 0  # binary streams: smaller, and no pure-Python ASCII85 encoder
             try:
-                doc.build(story, canvasmaker=canvasmaker)
-            except LayoutError as exc:
-                raise WriterError(f"cannot lay the document out: {exc}") from exc
+                canvas.save()
+            finally:
+                rl_config.useA85 = saved
 
 
 _config_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _binary_streams():
-    """Write compressed streams as binary, not ASCII85 (smaller, and the encoder is pure Python
-    without reportlab's optional accelerator); reportlab reads this switch from its global config.
-    """
-    with _config_lock:
-        saved = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            yield
-        finally:
-            rl_config.useA85 = saved
