@@ -14,6 +14,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_configure(config):
+    """Keep the tests' user cache (compiled catalogs and templates, hyphenation) out of the home
+    directory: one fresh cache per run, shared with the subprocesses tests start."""
+    import os
+    import tempfile
+
+    if "IAPREPORT_CACHE_DIR" not in os.environ:
+        os.environ["IAPREPORT_CACHE_DIR"] = tempfile.mkdtemp(prefix="iapreport-test-cache-")
+
+
 def pytest_addoption(parser):
     parser.addoption("--accept", action="store_true", help="rewrite golden files from the current output")
 

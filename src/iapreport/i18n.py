@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import babel
 import jinja2
 import jinja2.sandbox
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date, get_date_format
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from . import cache
 from .resources import locales_dir, templates_dir
 
 DOMAIN = "iapreport"
@@ -129,24 +129,41 @@ def _check_placeholders(path: str, catalog) -> None:
 
 @functools.lru_cache(maxsize=32)
 def _compile(path: str) -> tuple[Translations, str | None]:
+    """Return the checked, compiled catalog of the .po file `path`, and its locale.
+
+    The compiled form (.mo bytes) is kept in the user cache, keyed by the .po file's bytes, so a
+    build reads and checks each catalog once, not once per process.
+    """
     try:
         with open(path, "rb") as stream:
-            catalog = read_po(stream, domain=DOMAIN)
+            source = stream.read()
+    except OSError as exc:
+        raise LocaleError(f"{path}: cannot read the catalog: {exc}") from exc
+    digest = cache.key("catalog", babel.__version__, source)
+    mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source))
+    language = (locale or Path(path).parent.parent.name).split("_")[0]
+    cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
+    try:
+        translations = cls(io.BytesIO(mo), domain=DOMAIN)
+    except (ValueError, SyntaxError, OSError) as exc:
+        raise LocaleError(f"{path}: the catalog's header is not usable (Plural-Forms?): {exc}") from exc
+    translations.catalog_path = path
+    return translations, locale
+
+
+def _compile_po(path: str, source: bytes) -> tuple[bytes, str | None]:
+    """Read, check and compile a .po file: return the .mo bytes and the catalog's locale."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    try:
+        catalog = read_po(io.BytesIO(source), domain=DOMAIN)
     except Exception as exc:  # babel raises assorted errors for a broken .po
         raise LocaleError(f"{path}: cannot read the catalog: {exc}") from exc
     _check_placeholders(path, catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    locale = str(catalog.locale) if catalog.locale else None
-    language = (locale or Path(path).parent.parent.name).split("_")[0]
-    cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
-    try:
-        translations = cls(buffer, domain=DOMAIN)
-    except (ValueError, SyntaxError, OSError) as exc:
-        raise LocaleError(f"{path}: the catalog's header is not usable (Plural-Forms?): {exc}") from exc
-    translations.catalog_path = path
-    return translations, locale
+    return buffer.getvalue(), str(catalog.locale) if catalog.locale else None
 
 
 @dataclass(frozen=True)
@@ -290,13 +307,15 @@ def _md_escape(value: object) -> str:
 @functools.lru_cache(maxsize=16)
 def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environment:
     """Return the sandboxed jinja2 environment of one language (templates compiled once)."""
+    options = dict(extensions=["jinja2.ext.i18n"], autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    # compiled templates are kept in the user cache; jinja checks each against its source, and the
+    # directory's name covers what else shapes the compiled code (versions, these options)
+    bytecode = cache.subdirectory("templates", jinja2.__version__, sorted(options.items()), template_dir)
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(template_dir),
-        extensions=["jinja2.ext.i18n"],
-        autoescape=False,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
+        **options,
     )
     env.filters["md"] = _md_escape
     translations, _ = _compile(catalog)

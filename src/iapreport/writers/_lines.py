@@ -49,7 +49,7 @@ class Face:
     reports repeat their words.
     """
 
-    __slots__ = ("name", "font", "widths", "default", "coverage", "_cache")
+    __slots__ = ("name", "font", "widths", "default", "coverage", "space", "_cache")
 
     def __init__(self, name: str, font: TTFont):
         self.name = name
@@ -59,6 +59,7 @@ class Face:
         self.widths = widths
         self.default = font.face.defaultWidth
         self.coverage = frozenset(map(chr, font.face.charToGlyph))
+        self.space = widths.get(0x20, self.default)
         self._cache: dict[str, float] = {}
 
     def measure(self, text: str) -> float:
@@ -111,14 +112,20 @@ Hyphenate = Callable[[str], list]
 def hyphenator(dictionary: str, left: int = 2, right: int = 3) -> Optional[Hyphenate]:
     """Return a function giving the hyphenation points of a word, or None if pyphen has no dictionary.
 
-    pyphen is imported here, on first use: loading a dictionary is the slow part, done once.
+    Parsing a dictionary's patterns is the slow part (0.1 s for en_US): the parsed dictionary is
+    kept in the user cache (`iapreport.cache`), keyed by pyphen's version and the file's identity.
     """
     import pyphen
+
+    from .. import cache
 
     lang = pyphen.language_fallback(dictionary.replace("-", "_"))
     if not lang:
         return None
-    return functools.lru_cache(maxsize=None)(pyphen.Pyphen(lang=lang, left=left, right=right).positions)
+    digest = cache.key("pyphen", getattr(pyphen, "__version__", ""), cache.file_identity(pyphen.LANGUAGES[lang]),
+                       left, right)
+    dic = cache.cached("hyphenation", digest, lambda: pyphen.Pyphen(lang=lang, left=left, right=right))
+    return functools.lru_cache(maxsize=None)(dic.positions)
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,46 +202,48 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
     """
     scale = size / 1000.0
     words: list = []
-    pieces: list[Piece] = []
-    space_face: Face | None = None
+    append = words.append
+    pieces: list[Piece] = []  # of the word being read
+    space_face: Face | None = None  # of the space before it, if any
     space_link: str | None = None
-    had_space = False
-
-    def flush() -> None:
-        nonlocal pieces, had_space
-        if pieces:
-            starts_line = not words or words[-1] is BREAK
-            if had_space and not starts_line and space_face is not None:
-                space = space_face.measure(" ") * scale
-                words.append(Word(pieces, sum(p.width for p in pieces), space, space_face, space_link))
-            else:
-                words.append(Word(pieces, sum(p.width for p in pieces), 0.0, None, None))
-            pieces = []
-            had_space = False
-
+    split = _SPACE_RUN.split
     for run in runs:
         if run.line_break:
-            flush()
-            words.append(BREAK)
-            had_space = False
+            if pieces:
+                width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
+                if space_face is not None and words and words[-1] is not BREAK:
+                    append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+                else:
+                    append(Word(pieces, width, 0.0, None, None))
+                pieces = []
+            append(BREAK)
+            space_face = None
             continue
         if not run.text:
             continue
         face = face_of(run)
-        text = text_of(run, face)
-        position = 0
-        for match in _SPACE_RUN.finditer(text):
-            if match.start() > position:
-                part = text[position:match.start()]
-                pieces.append(Piece(part, face, run.link, face.measure(part) * scale))
-            flush()
-            had_space = True
-            space_face, space_link = face, run.link
-            position = match.end()
-        if position < len(text):
-            part = text[position:]
-            pieces.append(Piece(part, face, run.link, face.measure(part) * scale))
-    flush()
+        link = run.link
+        measure = face.measure
+        first = True
+        for part in split(text_of(run, face)):
+            if not first:  # a space came before this part: the word read so far is complete
+                if pieces:
+                    width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
+                    if space_face is not None and words and words[-1] is not BREAK:
+                        append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+                    else:
+                        append(Word(pieces, width, 0.0, None, None))
+                    pieces = []
+                space_face, space_link = face, link
+            first = False
+            if part:
+                pieces.append(Piece(part, face, link, measure(part) * scale))
+    if pieces:
+        width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
+        if space_face is not None and words and words[-1] is not BREAK:
+            append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+        else:
+            append(Word(pieces, width, 0.0, None, None))
     return words
 
 
@@ -286,7 +295,18 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
 
 
 def _fit_hyphenated(word: Word, room: float, setting: Setting) -> tuple[Word, Word] | None:
-    for position, hyphen in _hyphenation_points(word, setting.hyphenate):
+    points = _hyphenation_points(word, setting.hyphenate)
+    if not points:
+        return None
+    if len(word.pieces) == 1:  # measure the candidates without building words
+        piece = word.pieces[0]
+        measure, text, scale = piece.face.measure, piece.text, setting.size / 1000.0
+        for position, hyphen in points:
+            head = text[:position] + "-" if hyphen else text[:position]
+            if measure(head) * scale <= room + EPSILON:
+                return _split_word(word, position, setting.size, hyphen)
+        return None
+    for position, hyphen in points:
         head, tail = _split_word(word, position, setting.size, hyphen)
         if head.width <= room + EPSILON:
             return head, tail
@@ -314,26 +334,33 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
     fragments: list[Fragment] = []
     width = 0.0
     spaces = 0
-
-    def add(text: str, face: Face, link: str | None, w: float, s: int) -> None:
-        if fragments and fragments[-1].face is face and fragments[-1].link == link:
-            f = fragments[-1]
-            f.text += text
-            f.width += w
-            f.spaces += s
-        else:
-            fragments.append(Fragment(text, face, link, w, s))
-
+    texts: list[str] = []  # of the fragment being built
+    face = link = None
+    frag_width = 0.0
+    frag_spaces = 0
     for index, word in enumerate(items):
         if index and word.space_face is not None:
-            add(" ", word.space_face, word.space_link, word.space, 1)
-            width += word.space
-            spaces += 1
+            if word.space_face is not face or word.space_link != link:
+                if texts:
+                    fragments.append(Fragment("".join(texts), face, link, frag_width, frag_spaces))
+                texts, face, link, frag_width, frag_spaces = [], word.space_face, word.space_link, 0.0, 0
+            texts.append(" ")
+            frag_width += word.space
+            frag_spaces += 1
         for piece in word.pieces:
-            s = piece.text.count("\xa0")
-            add(piece.text, piece.face, piece.link, piece.width, s)
-            width += piece.width
-            spaces += s
+            if piece.face is not face or piece.link != link:
+                if texts:
+                    fragments.append(Fragment("".join(texts), face, link, frag_width, frag_spaces))
+                texts, face, link, frag_width, frag_spaces = [], piece.face, piece.link, 0.0, 0
+            texts.append(piece.text)
+            frag_width += piece.width
+    if texts:
+        fragments.append(Fragment("".join(texts), face, link, frag_width, frag_spaces))
+    for fragment in fragments:
+        if "\xa0" in fragment.text:
+            fragment.spaces += fragment.text.count("\xa0")
+        width += fragment.width
+        spaces += fragment.spaces
     justify = setting.align == "justify" and not last and spaces > 0
     return Line(fragments, width, spaces, offset, available, justify, hyphenated)
 

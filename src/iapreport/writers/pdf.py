@@ -534,6 +534,26 @@ class _Paginator:
 # drawing
 
 
+class _OtherSubset(Exception):
+    """A character lives outside a font's first subset."""
+
+
+class _SubsetTable(dict):
+    """A `str.translate` table: character -> its one-byte code in the first subset of a font."""
+
+    def __init__(self, font, doc):
+        super().__init__()
+        self.font, self.doc = font, doc
+        self.name = font.getSubsetInternalName(0, doc) if font.splitString(" ", doc) else ""
+
+    def __missing__(self, code: int) -> str:
+        [(subset, data)] = self.font.splitString(chr(code), self.doc)
+        if subset != 0:
+            raise _OtherSubset
+        self[code] = char = chr(data[0])
+        return char
+
+
 class _Painter:
     """Draws set lines on a reportlab canvas, writing text operators directly."""
 
@@ -542,7 +562,7 @@ class _Painter:
         self.doc = canvas._doc
         self.link_colour = link_colour
         self.rule_colour = rule_colour
-        self._encoded: dict[tuple[Face, str], list[tuple[str, str]]] = {}
+        self._tables: dict[Face, _SubsetTable] = {}
 
     @property
     def code(self) -> list[str]:
@@ -550,14 +570,21 @@ class _Painter:
         return self.canvas._code
 
     def encode(self, face: Face, text: str) -> list[tuple[str, str]]:
-        """Return (font resource name, hex string) chunks of `text` in the face's subsets."""
-        key = (face, text)
-        chunks = self._encoded.get(key)
-        if chunks is None:
+        """Return (font resource name, hex string) chunks of `text` in the face's subsets.
+
+        reportlab assigns each character a code in a subset of 256 as it first meets it. Text whose
+        characters all sit in the first subset (all of a report, usually) is encoded by one
+        `str.translate` through a table that asks reportlab only about characters it has not seen.
+        """
+        table = self._tables.get(face)
+        if table is None:
+            table = self._tables[face] = _SubsetTable(face.font, self.doc)
+        try:
+            return [(table.name, text.translate(table).encode("latin-1").hex())]
+        except _OtherSubset:
             font = face.font
-            chunks = self._encoded[key] = [(font.getSubsetInternalName(subset, self.doc), data.hex())
-                                           for subset, data in font.splitString(text, self.doc)]
-        return chunks
+            return [(font.getSubsetInternalName(subset, self.doc), data.hex())
+                    for subset, data in font.splitString(text, self.doc)]
 
     def text(self, block: _Text, x0: float, top: float) -> None:
         code = self.code
