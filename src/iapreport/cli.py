@@ -83,6 +83,21 @@ def cmd_validate(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _tune_garbage_collector() -> None:
+    """Make Python's cycle collector run rarely during a build.
+
+    Building a document allocates hundreds of thousands of small objects that live until the file
+    is written and form almost no cycles; with the default thresholds the collector walks them
+    (and every imported module) again and again, about a fifth of the layout time. The modules
+    loaded so far are frozen out of its reach and collections are spaced further apart. This is
+    the command line's choice for its own process; the library leaves the collector alone.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 50)
+
+
 def cmd_build(args) -> int:
     from .api import build
     from .compose import ComposeError
@@ -91,6 +106,7 @@ def cmd_build(args) -> int:
     from .theme import ThemeError
     from .writers import FORMATS, WriterError
 
+    _tune_garbage_collector()
     unknown = [f for f in args.format if f not in FORMATS]
     if unknown:
         print(f"iapreport: unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})", file=sys.stderr)

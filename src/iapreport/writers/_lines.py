@@ -34,8 +34,22 @@ EPSILON = 0.01
 
 #: characters that separate words: set as one ordinary space
 _SPACE_RUN = re.compile(r"[ \t\r\n]+")
-#: what precedes and follows the part of a word the dictionary may hyphenate
-_WORD_CORE = re.compile(r"^(\W*)(\w.*?\w)(\W*)$", re.S)
+#: the shortest word the dictionary may hyphenate ("af-ter", "по-сле" stay whole)
+MIN_HYPHENATED_WORD = 6
+#: how much a justified line's spaces may shrink (a fraction of their width) to take one more word
+SPACE_SHRINK = 0.1
+#: how much wider than normal a line's spaces may become before the last word of a paragraph is
+#: hyphenated after all (its tail alone on the last line is better than a line full of holes)
+LOOSE_SPACE = 2.0
+#: the same for a fourth hyphenated line in a row: a ladder of hyphens is worse than a loose line
+LADDER_LOOSE_SPACE = 3.0
+
+#: letters of a word or of each part of a compound, which the dictionary may hyphenate
+_HYPHENATABLE = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_HYPHENATED_WORD},}}(?![^\W\d_])")
+#: a hyphen or dash between letters: a compound may break after it, with no hyphen added
+_COMPOUND_BREAK = re.compile(r"(?<=[^\W\d_])[-\u2010\u2013\u2014](?=[^\W\d_]{2})")
+#: web and mail addresses, paths and domains
+_ADDRESS_LIKE = re.compile(r"://|@|/|\bwww\.|[^\W_]\.[^\W\d_]{2,}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,45 +286,64 @@ def _split_word(word: Word, at: int, size: float, hyphen: bool) -> tuple[Word, W
             Word(tail, sum(p.width for p in tail), 0.0, None, None))
 
 
+def is_address_like(token: str) -> bool:
+    """Whether `token` reads as a web or mail address, a path or a domain: never hyphenated."""
+    return bool(_ADDRESS_LIKE.search(token))
+
+
 def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tuple[int, bool]]:
-    """Return (position, add a hyphen) for each place `word` may break, last first."""
-    text = "".join(p.text for p in word.pieces)
-    points: set[tuple[int, bool]] = set()
-    for index, char in enumerate(text[:-1]):
-        # after a hyphen or dash inside a compound, with letters on both sides
-        if char in "-\u2010\u2013\u2014" and index > 0 and text[index - 1].isalnum() and text[index + 1].isalnum():
-            points.add((index + 1, False))
+    """Return (position, add a hyphen) for each place `word` may break, explicit hyphens first,
+    then the dictionary's points, each group last first.
+
+    A compound breaks after its own hyphen or dash, between letters (never "2015–|2017" or
+    "COVID-|19"); the dictionary hyphenates words of `MIN_HYPHENATED_WORD` letters or more, and
+    each alphabetic part of a compound. Addresses (web, mail, paths, domains) never break here:
+    only at the margin, when they are longer than a line.
+    """
+    text = word.pieces[0].text if len(word.pieces) == 1 else "".join(p.text for p in word.pieces)
+    if is_address_like(text):
+        return []
+    explicit = [(m.end(), False) for m in _COMPOUND_BREAK.finditer(text)]
+    points: list[tuple[int, bool]] = []
     if hyphenate is not None:
-        match = _WORD_CORE.match(text)
-        if match and match.group(2).isalpha():
-            lead = len(match.group(1))
-            for position in hyphenate(match.group(2)):
-                points.add((lead + int(position), True))
-        elif match:  # a compound: hyphenate its alphabetic parts
-            lead = len(match.group(1))
-            for part in re.finditer(r"[^\W\d_]{5,}", match.group(2)):
-                for position in hyphenate(part.group()):
-                    points.add((lead + part.start() + int(position), True))
-    return sorted(points, reverse=True)
+        for part in _HYPHENATABLE.finditer(text):
+            start = part.start()
+            points.extend((start + int(position), True) for position in hyphenate(part.group()))
+    explicit.sort(reverse=True)
+    points.sort(reverse=True)
+    return explicit + points
 
 
-def _fit_hyphenated(word: Word, room: float, setting: Setting) -> tuple[Word, Word] | None:
+def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0) -> tuple[Word, Word] | None:
+    """Split `word` at a break point whose head fits `room`.
+
+    A compound's own hyphen is preferred ("Anti-|Corruption", not "Anti-Cor-|ruption") as long as
+    its head is at least `snug` wide (narrower would leave the line too loose); otherwise the
+    longest head that fits wins.
+    """
     points = _hyphenation_points(word, setting.hyphenate)
     if not points:
         return None
-    if len(word.pieces) == 1:  # measure the candidates without building words
-        piece = word.pieces[0]
-        measure, text, scale = piece.face.measure, piece.text, setting.size / 1000.0
-        for position, hyphen in points:
-            head = text[:position] + "-" if hyphen else text[:position]
-            if measure(head) * scale <= room + EPSILON:
-                return _split_word(word, position, setting.size, hyphen)
-        return None
+    scale = setting.size / 1000.0
+    best: tuple[int, bool] | None = None
+    best_width = -1.0
     for position, hyphen in points:
-        head, tail = _split_word(word, position, setting.size, hyphen)
-        if head.width <= room + EPSILON:
-            return head, tail
-    return None
+        if len(word.pieces) == 1:
+            piece = word.pieces[0]
+            head = piece.text[:position] + "-" if hyphen else piece.text[:position]
+            width = piece.face.measure(head) * scale
+        else:
+            width = _split_word(word, position, setting.size, hyphen)[0].width
+        if width > room + EPSILON:
+            continue
+        if not hyphen and width >= snug:
+            best = (position, hyphen)
+            break
+        if width > best_width:
+            best, best_width = (position, hyphen), width
+    if best is None:
+        return None
+    return _split_word(word, best[0], setting.size, best[1])
 
 
 def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Word]:
@@ -361,17 +394,26 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
             fragment.spaces += fragment.text.count("\xa0")
         width += fragment.width
         spaces += fragment.spaces
-    justify = setting.align == "justify" and not last and spaces > 0
+    # a last line that took a word by shrinking its spaces is set justified too (narrower spaces)
+    justify = setting.align == "justify" and spaces > 0 and (not last or width > available + EPSILON)
     return Line(fragments, width, spaces, offset, available, justify, hyphenated)
 
 
 def break_lines(words: list, setting: Setting) -> list[Line]:
-    """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed)."""
+    """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed).
+
+    Justified lines may shrink their spaces by `SPACE_SHRINK` to take one more word. The word
+    that does not fit is hyphenated if a part of it fits, except: after `MAX_HYPHENATED_LINES`
+    hyphenated lines in a row (unless the line would be set with spaces over `LOOSE_SPACE` times
+    normal), and never the last word of a paragraph (its tail would stand alone on the last line).
+    """
     lines: list[Line] = []
     current: list[Word] = []
-    used = 0.0
+    used = 0.0  # natural width of the current line
+    spacing = 0.0  # of it: the width of its spaces
     run_of_hyphens = 0
     queue = list(reversed(words))
+    shrink = SPACE_SHRINK if setting.align == "justify" else 0.0
 
     def measure_of(first: bool) -> tuple[float, float]:
         offset = setting.first_indent if first else 0.0
@@ -380,10 +422,10 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
     offset, available = measure_of(True)
 
     def finish(last: bool, hyphenated: bool = False) -> None:
-        nonlocal current, used, offset, available, run_of_hyphens
+        nonlocal current, used, spacing, offset, available, run_of_hyphens
         lines.append(_make_line(current, setting, offset, available, last, hyphenated))
         run_of_hyphens = run_of_hyphens + 1 if hyphenated else 0
-        current, used = [], 0.0
+        current, used, spacing = [], 0.0, 0.0
         offset, available = measure_of(False)
 
     while queue:
@@ -392,17 +434,33 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
             finish(last=True)
             continue
         space = word.space if current else 0.0
-        if used + space + word.width <= available + EPSILON:
+        if used + space + word.width <= available + (spacing + space) * shrink + EPSILON:
             current.append(word)
             used += space + word.width
+            spacing += space
             continue
         room = available - used - space
-        if run_of_hyphens < MAX_HYPHENATED_LINES or not current:
-            parts = _fit_hyphenated(word, room, setting) if room > 0 else None
+        if current:
+            # hyphenation is held back after MAX_HYPHENATED_LINES in a row, and for a paragraph's
+            # last word; not when the line would then be set too loose
+            last_word = not queue or queue[-1] is BREAK
+            ladder = run_of_hyphens >= MAX_HYPHENATED_LINES
+            held_back = last_word or ladder
+            if held_back and setting.align == "justify" and len(current) > 1:
+                normal = spacing / (len(current) - 1)
+                tolerated = (LADDER_LOOSE_SPACE if ladder else LOOSE_SPACE) - 1
+                held_back = (available - used) / (len(current) - 1) <= tolerated * normal
+        else:
+            held_back = False
+        if room > 0 and not held_back:
+            gaps = len(current)
+            snug = room - (LOOSE_SPACE - 1) * (spacing + space) if gaps else 0.0
+            parts = _fit_hyphenated(word, room, setting, snug)
             if parts is not None:
                 head, tail = parts
                 current.append(head)
                 used += space + head.width
+                spacing += space
                 finish(last=False, hyphenated=head.pieces[-1].text.endswith("-"))
                 queue.append(tail)
                 continue
@@ -418,6 +476,7 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
         head, tail = _fit_characters(word, room if current else available, setting)
         current.append(head)
         used += space + head.width
+        spacing += space
         finish(last=False)
         queue.append(tail)
     if current or not lines:

@@ -23,6 +23,7 @@ mode, dates from the metadata (or ``SOURCE_DATE_EPOCH``), no random identifiers.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -56,8 +57,10 @@ RULE_WIDTH = 0.5
 MIN_LINES = 2
 #: the fewest body rows of a table on a page (with its header), unless the table has fewer
 MIN_ROWS = 2
-#: a token this long may not hyphenate or fit a line (web addresses): its paragraph is set ragged
+#: a token this long that is not a word or compound (a web address) may not hyphenate or fit a
+#: line: its paragraph is set ragged, since the line before it would open wide gaps
 LONG_TOKEN = 30
+_BREAKABLE_WORD = re.compile(r"\W{0,3}[^\W\d_]+(?:[-\u2010\u2013\u2014][^\W\d_]+)*\W{0,3}")
 
 #: typographic equivalents used only where a face lacks the character itself (PT Serif and PT
 #: Sans lack U+202F, which babel puts in Russian numbers and dates): spaces of other widths, and
@@ -122,6 +125,8 @@ class _Text:
             return None
         count = len(self.lines)
         fits = min(int((room + 0.01) / self.leading), count - MIN_LINES)
+        if fits > MIN_LINES and self.lines[fits - 1].hyphenated:
+            fits -= 1  # a word hyphenated across a page turn reads badly: one line fewer
         if fits < MIN_LINES:
             return None
         return self._cut(fits)
@@ -265,7 +270,7 @@ class _Setter:
              splittable: bool = True, in_cell: bool = False) -> _Text:
         size = style.size
         plain = " ".join(run.text for run in runs if not run.line_break)
-        long_token = any(len(token) >= LONG_TOKEN for token in plain.split())
+        long_token = any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token) for token in plain.split())
         align = align or style.align
         if align == "justify" and long_token:
             # justified, the line before an address that cannot be hyphenated would open wide gaps
@@ -467,14 +472,15 @@ class _Paginator:
             self.heading_pages.setdefault(anchor, len(self.pages))
 
     def _group_need(self, blocks: list, index: int) -> float:
-        """Height of the keep-with-next chain starting at `index`, with the first part of what follows."""
+        """Height of the keep-with-next chain starting at `index`, with the first part of what follows
+        (without the gap above the chain, which the caller has taken from the room)."""
         need = 0.0
         after = self.after
         first = True
         for block in blocks[index:]:
             if isinstance(block, _NewPage):
                 break
-            gap = 0.0 if (first and self._empty()) else max(after, block.space_before)
+            gap = 0.0 if first else max(after, block.space_before)  # the caller counts the first gap
             first = False
             if not block.keep_with_next:
                 return need + gap + block.first_part()
@@ -607,7 +613,7 @@ class _Painter:
                 x += slack / 2
             elif block.align == "right":
                 x += slack
-            spacing = slack / line.spaces if line.justify and slack > 0 else 0.0
+            spacing = slack / line.spaces if line.justify else 0.0
             ops = [f"BT 1 0 0 1 {fp_str(x)} {fp_str(baseline)} Tm {fp_str(spacing)} Tw"]
             current_colour = None
             links = []
