@@ -314,8 +314,9 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
     return explicit + points
 
 
-def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0) -> tuple[Word, Word] | None:
-    """Split `word` at a break point whose head fits `room`.
+def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0) -> tuple[Word, Word, bool] | None:
+    """Split `word` at a break point whose head fits `room`: return head, tail and whether a hyphen
+    was added (a compound's own hyphen is not an added one).
 
     A compound's own hyphen is preferred ("Anti-|Corruption", not "Anti-Cor-|ruption") as long as
     its head is at least `snug` wide (narrower would leave the line too loose); otherwise the
@@ -343,7 +344,8 @@ def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0
             best, best_width = (position, hyphen), width
     if best is None:
         return None
-    return _split_word(word, best[0], setting.size, best[1])
+    head, tail = _split_word(word, best[0], setting.size, best[1])
+    return head, tail, best[1]
 
 
 def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Word]:
@@ -403,9 +405,12 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
     """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed).
 
     Justified lines may shrink their spaces by `SPACE_SHRINK` to take one more word. The word
-    that does not fit is hyphenated if a part of it fits, except: after `MAX_HYPHENATED_LINES`
-    hyphenated lines in a row (unless the line would be set with spaces over `LOOSE_SPACE` times
-    normal), and never the last word of a paragraph (its tail would stand alone on the last line).
+    that does not fit is hyphenated if a part of it fits, except after `MAX_HYPHENATED_LINES`
+    lines in a row that end with an added hyphen (unless the line would then have spaces over
+    `LADDER_LOOSE_SPACE` times normal), and except the last word of a paragraph, whose tail would
+    stand alone on the last line (unless over `LOOSE_SPACE`). A word wider than a whole line is
+    hyphenated whatever the count (a hyphen reads better than a cut at the margin), or, if no
+    break point fits, cut at the margin.
     """
     lines: list[Line] = []
     current: list[Word] = []
@@ -457,11 +462,11 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
             snug = room - (LOOSE_SPACE - 1) * (spacing + space) if gaps else 0.0
             parts = _fit_hyphenated(word, room, setting, snug)
             if parts is not None:
-                head, tail = parts
+                head, tail, hyphen = parts
                 current.append(head)
                 used += space + head.width
                 spacing += space
-                finish(last=False, hyphenated=head.pieces[-1].text.endswith("-"))
+                finish(last=False, hyphenated=hyphen)
                 queue.append(tail)
                 continue
         if current and word.width <= available + EPSILON:

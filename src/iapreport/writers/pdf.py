@@ -125,10 +125,13 @@ class _Text:
             return None
         count = len(self.lines)
         fits = min(int((room + 0.01) / self.leading), count - MIN_LINES)
-        if fits > MIN_LINES and self.lines[fits - 1].hyphenated:
-            fits -= 1  # a word hyphenated across a page turn reads badly: one line fewer
         if fits < MIN_LINES:
             return None
+        # a word hyphenated across a page turn reads badly: end the page on a whole word if a line
+        # that does is within reach (else keep the cut: moving the paragraph would leave a hole)
+        for candidate in range(fits, MIN_LINES - 1, -1):
+            if not self.lines[candidate - 1].hyphenated:
+                return self._cut(candidate)
         return self._cut(fits)
 
     def force_split(self, room: float) -> tuple["_Text", "_Text"]:
@@ -186,8 +189,11 @@ class _Table:
         rest = len(self.body) - fits
         if fits < MIN_ROWS and not (fresh_page and fits):
             return None  # start the table on the next page instead
-        if rest < MIN_ROWS and fits > MIN_ROWS:
-            fits -= MIN_ROWS - rest  # carry one more row, so no page shows a single row
+        if 0 < rest < MIN_ROWS:  # carry rows over, so that no page shows a single row
+            if fits - (MIN_ROWS - rest) >= MIN_ROWS:
+                fits -= MIN_ROWS - rest
+            elif not fresh_page:
+                return None  # too short to split well: the whole table goes to the next page
         return (replace(self, body=self.body[:fits], space_after=0.0),
                 replace(self, body=self.body[fits:], space_before=0.0, continued=True))
 
