@@ -13,7 +13,7 @@ from iapreport.compose import ComposeError, compose
 from iapreport.i18n import LocaleError, get_locale
 from iapreport.load import load_text
 from iapreport.markdown import parse
-from iapreport.tree import Heading, Paragraph, Table, dump, walk_paragraphs
+from iapreport.tree import Paragraph, Table, dump, walk_paragraphs
 
 from conftest import GOLDEN, KZ, VERIDIA
 from test_load import MINIMAL

@@ -17,7 +17,7 @@ from iapreport.compose import compose
 from iapreport.theme import load_theme
 from iapreport.writers.docx import render_docx, write_docx
 
-from conftest import KZ, VERIDIA
+from conftest import KZ
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}

@@ -366,6 +366,21 @@ def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Wo
 
 def _make_line(items: list[Word], setting: Setting, offset: float, available: float, last: bool,
                hyphenated: bool) -> Line:
+    # most lines are in one face and link: one fragment, built in one join
+    first = items[0].pieces[0] if items and items[0].pieces else None
+    if first is not None:
+        face, link = first.face, first.link
+        for index, word in enumerate(items):
+            if len(word.pieces) != 1 or word.pieces[0].face is not face or word.pieces[0].link != link or (
+                    index and (word.space_face is not face or word.space_link != link)):
+                break
+        else:
+            text = " ".join([word.pieces[0].text for word in items])
+            width = sum([word.pieces[0].width + word.space for word in items]) - items[0].space
+            spaces = len(items) - 1 + text.count("\xa0")
+            justify = setting.align == "justify" and spaces > 0 and (not last or width > available + EPSILON)
+            return Line([Fragment(text, face, link, width, spaces)], width, spaces, offset, available, justify,
+                        hyphenated)
     fragments: list[Fragment] = []
     width = 0.0
     spaces = 0

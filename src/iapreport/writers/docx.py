@@ -223,7 +223,6 @@ class _Writer:
 
     def list_block(self, block: tree.ListBlock, container=None) -> None:
         num_id = self._new_list(block.marker, block.level, block.start)
-        indent = Pt(0)
         for item in block.items:
             first = True
             for inner in item.blocks:

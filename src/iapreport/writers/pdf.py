@@ -27,6 +27,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Optional
 
 from reportlab import rl_config
@@ -36,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
-from ._lines import BREAK, Face, Line, Setting, break_lines, hyphenator, load_face, words_of
+from ._lines import Face, Line, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
 
@@ -205,9 +206,6 @@ class _NewPage:
     section: Optional[int] = None
 
 
-_Block = "_Text | _Table | _NewPage"
-
-
 @dataclass(slots=True)
 class _Page:
     section: int
@@ -222,11 +220,13 @@ class _Setter:
     def __init__(self, document: tree.Document, theme: Theme):
         self.document = document
         self.theme = theme
-        self.faces: dict[tuple[str, bool, bool], object] = {}
+        #: (family, bold, italic) -> font file; each face is loaded on first use (`face`)
+        self.face_files: dict[tuple[str, bool, bool], Path] = {}
+        self.faces: dict[tuple[str, bool, bool], Face] = {}
         for key, family in theme.fonts.items():
             for bold, italic, attr in ((False, False, "regular"), (True, False, "bold"),
                                        (False, True, "italic"), (True, True, "bold_italic")):
-                self.faces[key, bold, italic] = getattr(family, attr)  # loaded on first use
+                self.face_files[key, bold, italic] = getattr(family, attr)
         rules = theme.hyphenation
         self.hyphenate = hyphenator(rules.dictionary(document.metadata.language), rules.min_left,
                                     rules.min_right)
@@ -237,14 +237,16 @@ class _Setter:
         self.rule_colour = _rgb(colours.get("rule", "000000"))
         self._anchor_count = 0
         self._substitutes: dict[Face, dict[int, str]] = {}
+        #: the TOC's page-number column (set when the TOC is set)
+        self.toc_number_width = 0.0
 
     # fonts and glyphs
 
     def face(self, style: Style, bold: bool = False, italic: bool = False) -> Face:
         key = (style.font, style.bold or bold, style.italic or italic)
-        face = self.faces[key]
-        if not isinstance(face, Face):
-            face = self.faces[key] = load_face(face)
+        face = self.faces.get(key)
+        if face is None:
+            face = self.faces[key] = load_face(self.face_files[key])
         return face
 
     def check(self, text: str, face: Face, where: str) -> str:
