@@ -117,3 +117,27 @@ def test_a_bad_catalog_fails_every_time(cache_dir, tmp_path):
         with pytest.raises(LocaleError, match="unknown placeholder"):
             _compile(str(po))
     assert not (cache_dir / "catalogs").exists() or not any((cache_dir / "catalogs").iterdir())
+
+
+def test_a_damaged_or_unwritable_template_cache_only_costs_time(tmp_path, monkeypatch):
+    import jinja2
+    from jinja2.bccache import bc_magic
+
+    from iapreport.i18n import _TemplateCache
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "Hello {{ name }}"}),
+                             bytecode_cache=_TemplateCache(str(tmp_path)))
+    assert env.get_template("t").render(name="x") == "Hello x"
+    [entry] = list(tmp_path.iterdir())
+    entry.write_bytes(entry.read_bytes()[:len(bc_magic)] + b"damaged")  # jinja's header, then garbage
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "Hello {{ name }}"}),
+                             bytecode_cache=_TemplateCache(str(tmp_path)))
+    assert env.get_template("t").render(name="y") == "Hello y"
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only cache")
+
+    monkeypatch.setattr("tempfile.NamedTemporaryFile", refuse)
+    env = jinja2.Environment(loader=jinja2.DictLoader({"u": "Bye {{ name }}"}),
+                             bytecode_cache=_TemplateCache(str(tmp_path)))
+    assert env.get_template("u").render(name="z") == "Bye z"

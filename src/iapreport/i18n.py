@@ -304,6 +304,23 @@ def _md_escape(value: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|&~])", r"\\\1", text)
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """jinja's bytecode cache, made harmless: an entry that cannot be read or written (a read-only
+    or shared cache directory, a damaged file) means compiling the template, never a failed build."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @functools.lru_cache(maxsize=16)
 def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environment:
     """Return the sandboxed jinja2 environment of one language (templates compiled once)."""
@@ -314,7 +331,7 @@ def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environme
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(template_dir),
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
+        bytecode_cache=_TemplateCache(str(bytecode)) if bytecode else None,
         **options,
     )
     env.filters["md"] = _md_escape
