@@ -85,25 +85,27 @@ def test_the_last_word_moves_whole_unless_the_line_would_gape(face, en):
 
 
 def test_justified_spaces_shrink_a_little_to_take_one_more_word(face):
-    text = " ".join(["word"] * 20)
-    natural = width(face, text)
+    line = " ".join(["word"] * 20)
+    text = line + " and then the paragraph goes on"
+    natural = width(face, line)
     spaces = 19 * width(face, " ")
     squeezed = break_lines(words(face, text), Setting(SIZE, natural - 0.05 * spaces, align="justify"))
-    assert len(squeezed) == 1 and squeezed[0].justify  # set tighter, even as the last line
+    assert squeezed[0].text == line and squeezed[0].justify
+    spacing = (squeezed[0].available - squeezed[0].width) / squeezed[0].spaces
+    assert spacing < 0  # drawn with narrower spaces, inside its measure
+    assert squeezed[0].width + spacing * squeezed[0].spaces == pytest.approx(squeezed[0].available)
     too_tight = break_lines(words(face, text), Setting(SIZE, natural - 0.2 * spaces, align="justify"))
-    assert len(too_tight) == 2
+    assert too_tight[0].text != line
     ragged = break_lines(words(face, text), Setting(SIZE, natural - 0.05 * spaces, align="left"))
-    assert len(ragged) == 2  # only justified lines shrink: a ragged line never passes its margin
+    assert ragged[0].text != line  # only justified lines shrink: a ragged line never passes its margin
 
 
-def test_a_shrunk_line_is_drawn_inside_its_measure(face, tmp_path):
-    """The drawn word spacing is negative exactly when the line was set tighter than natural."""
+def test_the_last_word_never_squeezes_its_line(face):
+    """A paragraph's last line keeps natural spaces, so its end shows: the last word moves down."""
     text = " ".join(["word"] * 20)
     natural = width(face, text)
-    [line] = break_lines(words(face, text), Setting(SIZE, natural - 0.05 * 19 * width(face, " "), align="justify"))
-    spacing = (line.available - line.width) / line.spaces
-    assert spacing < 0
-    assert line.width + spacing * line.spaces == pytest.approx(line.available)
+    lines = break_lines(words(face, text), Setting(SIZE, natural - 0.05 * 19 * width(face, " "), align="justify"))
+    assert len(lines) == 2 and lines[-1].text == "word" and not lines[-1].justify
 
 
 def _text(lines: int, leading: float = 10.0, **kwargs) -> pdf._Text:
@@ -151,3 +153,51 @@ def test_long_compounds_keep_a_paragraph_justified(kz_docs):
                           style, "test", width=300)
     assert compound.align == "justify"
     assert address.align == "left"
+
+
+def test_a_long_lead_in_splits_and_only_its_last_lines_go_over():
+    """Room for 3 of a 5-line lead-in: 3 lines stay, 2 go over with the list, no hole."""
+    filler = _text(7)
+    lead = _text(5, keep_with_next=True)
+    following = _text(5)
+    pages = pdf._Paginator(100.0).run([filler, lead, following])
+    assert [len(block.lines) for _, block in pages[0].items] == [7, 3]
+    assert [len(block.lines) for _, block in pages[1].items] == [2, 5]
+
+
+def test_a_table_that_fits_a_page_moves_whole_but_a_long_one_splits():
+    def table(rows: int) -> pdf._Table:
+        row = lambda: pdf._Row([], 10.0, "row")  # noqa: E731
+        return pdf._Table([row()], [row() for _ in range(rows)], 0.0, 0.0)
+
+    pages = pdf._Paginator(100.0).run([_text(6), table(6)])
+    assert len(pages) == 2 and len(pages[1].items[0][1].body) == 6
+    pages = pdf._Paginator(100.0).run([_text(6), table(12)])
+    assert [len(item.body) for _, item in pages[0].items[1:]] == [3]
+
+
+def test_digit_groups_keep_their_space_in_a_justified_line(tmp_path):
+    """Justification widens word spaces and ties between words, never the space inside "1 077"."""
+    import re
+    import subprocess
+
+    from test_pdf import make_document
+
+    from iapreport.tree import Document, Paragraph, Section
+
+    text = ("In 2017 the agency received 1\u00a0077 complaints and answered every one of them within "
+            "the time the law allows, which the experts noted with approval in their report.")
+    metadata = make_document("en").metadata
+    document = Document(metadata, (Section((Paragraph((Run(text),), "body", "t"),)),))
+    pdf.write_pdf(document, load_theme(), tmp_path / "x.pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "x.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    words = [(float(a), float(b), w) for a, b, w in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                                               r'yMax="[\d.]+">([^<]*)<', boxes)]
+    index = next(i for i, (_, _, w) in enumerate(words) if w == "1" and words[i + 1][2] == "077")
+    group_gap = words[index + 1][0] - words[index][1]
+    first_line = words[:6]  # "In 2017 the agency received 1": stretched word spaces
+    word_gaps = [b[0] - a[1] for a, b in zip(first_line, first_line[1:])]
+    assert group_gap == pytest.approx(width(load_face(load_theme().fonts["serif"].regular), " ") * 10.5 / SIZE,
+                                      abs=0.3)
+    assert min(word_gaps) > group_gap + 0.5  # the line is justified: its word spaces are wider

@@ -9,9 +9,17 @@ from iapreport.typography import NBSP, Ties
 def test_numbers_stay_with_their_label_and_digit_groups_stay_together():
     tie = Ties()
     assert tie("Recommendation No. 7 and Decree № 328, Art. 5") == \
-        f"Recommendation No.{NBSP}7 and Decree №{NBSP}328, Art.{NBSP}5"
-    assert tie("1 077 служащих, 12 500 000 тенге") == f"1{NBSP}077 служащих, 12{NBSP}500{NBSP}000 тенге"
-    assert tie("in 2018 100 measures; 3.5 000") == "in 2018 100 measures; 3.5 000"
+        f"Recommendation No.{NBSP}7{NBSP}and Decree №{NBSP}328, Art.{NBSP}5"
+    assert tie("1 077 служащих, 12 500 000 тенге") == f"1{NBSP}077{NBSP}служащих, 12{NBSP}500{NBSP}000{NBSP}тенге"
+    assert tie("in 2018 100 measures; 3.5 000") == f"in 2018 100{NBSP}measures; 3.5 000"
+
+
+def test_numbers_stay_with_the_word_they_count_and_dashes_never_open_a_line():
+    tie = Ties()
+    assert tie("on 31 December 2018, 19 нарушений в 2022 году") == \
+        f"on 31{NBSP}December 2018, 19{NBSP}нарушений в 2022{NBSP}году"
+    assert tie("the policy – and the plan — were adopted") == f"the policy{NBSP}– and the plan{NBSP}— were adopted"
+    assert tie("2015–2017 and 1.5 million, v2 draft") == f"2015–2017{NBSP}and 1.5 million, v2 draft"
 
 
 def test_short_words_come_from_the_catalog():

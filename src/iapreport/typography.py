@@ -1,7 +1,8 @@
 """Typographic ties: non-breaking spaces where a line must not break.
 
 After "No." or "№" before its number ("Recommendation No. 7", "Decree № 328"), inside digit
-groups ("1 077"), and after the short words a language keeps with the next word (Russian
+groups ("1 077"), after a number before the word it counts or dates ("31 December", "19
+нарушений"), before a dash between words (so no line starts with one), and after the short words a language keeps with the next word (Russian
 prepositions and conjunctions such as «в», «с», «и»: the catalog lists them, so a new language
 needs no code). Applied by `compose` to the whole tree, data and generated text alike; the text
 stays the same to a reader, only where lines may break changes.
@@ -18,6 +19,11 @@ from . import tree
 NBSP = "\u00a0"
 _BEFORE_NUMBER = re.compile(r"(?<!\w)(No\.|Nos\.|№|Art\.|pp?\.|§) (?=\d)")
 _DIGIT_GROUP = re.compile(r"(?<![\d.,])(\d{1,3}) (?=\d{3}(?!\d))")
+#: a dash between words stays at the end of its line, never opens the next one
+_BEFORE_DASH = re.compile(r"(?<=\S) (?=[\u2013\u2014] )")
+#: a number stays with the word it counts or dates ("31 December", "19 нарушений", "2022 год");
+#: not with a short word, which may be tied forward itself (long unbreakable chains set badly)
+_NUMBER_WORD = re.compile(r"(?<![\w.,])(\d+) (?=[^\W\d_]{3})")
 
 
 class Ties:
@@ -33,6 +39,8 @@ class Ties:
             return text
         text = _BEFORE_NUMBER.sub(r"\1" + NBSP, text)
         text = _DIGIT_GROUP.sub(r"\1" + NBSP, text)
+        text = _NUMBER_WORD.sub(r"\1" + NBSP, text)
+        text = _BEFORE_DASH.sub(NBSP, text)
         if self._short is not None:
             # twice: "и в городе" has two short words in a row
             text = self._short.sub(r"\1" + NBSP, self._short.sub(r"\1" + NBSP, text))

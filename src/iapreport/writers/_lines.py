@@ -41,8 +41,8 @@ SPACE_SHRINK = 0.1
 #: how much wider than normal a line's spaces may become before the last word of a paragraph is
 #: hyphenated after all (its tail alone on the last line is better than a line full of holes)
 LOOSE_SPACE = 2.0
-#: the same for a fourth hyphenated line in a row: a ladder of hyphens is worse than a loose line
-LADDER_LOOSE_SPACE = 3.0
+#: the same for a fourth hyphenated line in a row: only a line with gaping holes justifies it
+LADDER_LOOSE_SPACE = 4.0
 
 #: letters of a word or of each part of a compound, which the dictionary may hyphenate
 _HYPHENATABLE = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_HYPHENATED_WORD},}}(?![^\W\d_])")
@@ -178,7 +178,7 @@ class Fragment:
     face: Face
     link: str | None
     width: float  # natural width, points
-    spaces: int  # characters drawn as code 32 (spaces, no-break spaces): what justification widens
+    spaces: int  # word spaces and ties (not digit-group spaces): what justification widens or narrows
 
 
 @dataclass(slots=True)
@@ -259,6 +259,15 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
         else:
             append(Word(pieces, width, 0.0, None, None))
     return words
+
+
+#: a no-break space inside a number ("1 077"): justification leaves it as it is
+RIGID_NBSP = re.compile(r"(?<=\d)\xa0(?=\d)")
+
+
+def _stretchable_nbsp(text: str) -> int:
+    """No-break spaces that justification may widen: ties between words, not digit groups."""
+    return text.count("\xa0") - len(RIGID_NBSP.findall(text))
 
 
 def _split_word(word: Word, at: int, size: float, hyphen: bool) -> tuple[Word, Word]:
@@ -377,7 +386,7 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
         else:
             text = " ".join([word.pieces[0].text for word in items])
             width = sum([word.pieces[0].width + word.space for word in items]) - items[0].space
-            spaces = len(items) - 1 + text.count("\xa0")
+            spaces = len(items) - 1 + (_stretchable_nbsp(text) if "\xa0" in text else 0)
             justify = setting.align == "justify" and spaces > 0 and (not last or width > available + EPSILON)
             return Line([Fragment(text, face, link, width, spaces)], width, spaces, offset, available, justify,
                         hyphenated)
@@ -408,7 +417,7 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
         fragments.append(Fragment("".join(texts), face, link, frag_width, frag_spaces))
     for fragment in fragments:
         if "\xa0" in fragment.text:
-            fragment.spaces += fragment.text.count("\xa0")
+            fragment.spaces += _stretchable_nbsp(fragment.text)
         width += fragment.width
         spaces += fragment.spaces
     # a last line that took a word by shrinking its spaces is set justified too (narrower spaces)
@@ -419,11 +428,12 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
 def break_lines(words: list, setting: Setting) -> list[Line]:
     """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed).
 
-    Justified lines may shrink their spaces by `SPACE_SHRINK` to take one more word. The word
-    that does not fit is hyphenated if a part of it fits, except after `MAX_HYPHENATED_LINES`
-    lines in a row that end with an added hyphen (unless the line would then have spaces over
-    `LADDER_LOOSE_SPACE` times normal), and except the last word of a paragraph, whose tail would
-    stand alone on the last line (unless over `LOOSE_SPACE`). A word wider than a whole line is
+    Justified lines may shrink their spaces by `SPACE_SHRINK` to take one more word or part of
+    one (not the paragraph's last word). The word that does not fit is hyphenated if a part of it
+    fits, except after `MAX_HYPHENATED_LINES` lines in a row that end with an added hyphen
+    (unless the line would then have spaces over `LADDER_LOOSE_SPACE` times normal), and except
+    the last word of a justified paragraph, whose tail would stand alone on the last line (unless
+    over `LOOSE_SPACE`). A word wider than a whole line is
     hyphenated whatever the count (a hyphen reads better than a cut at the margin), or, if no
     break point fits, cut at the margin.
     """
@@ -454,28 +464,31 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
             finish(last=True)
             continue
         space = word.space if current else 0.0
-        if used + space + word.width <= available + (spacing + space) * shrink + EPSILON:
+        last_word = not queue or queue[-1] is BREAK
+        # spaces may shrink to take one more word, but not the paragraph's last: a last line as
+        # wide as the measure would hide where the paragraph ends
+        give = 0.0 if last_word else (spacing + space) * shrink
+        if used + space + word.width <= available + give + EPSILON:
             current.append(word)
             used += space + word.width
             spacing += space
             continue
         room = available - used - space
         if current:
-            # hyphenation is held back after MAX_HYPHENATED_LINES in a row, and for a paragraph's
-            # last word; not when the line would then be set too loose
-            last_word = not queue or queue[-1] is BREAK
+            # hyphenation is held back after MAX_HYPHENATED_LINES in a row and for a paragraph's
+            # last word, unless holding back would set the line too loose
             ladder = run_of_hyphens >= MAX_HYPHENATED_LINES
-            held_back = last_word or ladder
+            held_back = ladder or (last_word and setting.align == "justify")
             if held_back and setting.align == "justify" and len(current) > 1:
                 normal = spacing / (len(current) - 1)
                 tolerated = (LADDER_LOOSE_SPACE if ladder else LOOSE_SPACE) - 1
                 held_back = (available - used) / (len(current) - 1) <= tolerated * normal
         else:
             held_back = False
-        if room > 0 and not held_back:
+        if room + give > 0 and not held_back:
             gaps = len(current)
             snug = room - (LOOSE_SPACE - 1) * (spacing + space) if gaps else 0.0
-            parts = _fit_hyphenated(word, room, setting, snug)
+            parts = _fit_hyphenated(word, room + give, setting, snug)
             if parts is not None:
                 head, tail, hyphen = parts
                 current.append(head)

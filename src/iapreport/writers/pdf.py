@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
-from ._lines import Face, Line, Setting, break_lines, hyphenator, load_face, words_of
+from ._lines import RIGID_NBSP, Face, Line, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
 
@@ -479,6 +479,11 @@ class _Paginator:
         if anchor is not None:
             self.heading_pages.setdefault(anchor, len(self.pages))
 
+    def _keeps_together(self, table: "_Table") -> bool:
+        """Whether `table` goes whole to the next page rather than split: it fits on one page
+        and is not already the rest of a split."""
+        return not table.continued and table.height <= self.frame_height
+
     def _group_need(self, blocks: list, index: int) -> float:
         """Height of the keep-with-next chain starting at `index`, with the first part of what follows
         (without the gap above the chain, which the caller has taken from the room)."""
@@ -491,6 +496,8 @@ class _Paginator:
             gap = 0.0 if first else max(after, block.space_before)  # the caller counts the first gap
             first = False
             if not block.keep_with_next:
+                if isinstance(block, _Table) and self._keeps_together(block):
+                    return need + gap + block.height
                 return need + gap + block.first_part()
             need += gap + block.height
             after = block.space_after
@@ -516,11 +523,22 @@ class _Paginator:
             gap = 0.0 if empty else max(self.after, block.space_before)
             room = self.frame_height - self.used - gap
             if block.keep_with_next and not empty and self._group_need(blocks, index) > room + 0.01:
+                # a lead-in of several lines may split: only its last lines go over with what follows
+                parts = block.split(room) if isinstance(block, _Text) else None
+                if parts is not None:
+                    first, rest = parts
+                    self.place(gap, first)
+                    self.new_page()
+                    blocks[index] = rest
+                    continue
                 self.new_page()
                 continue
             if block.height <= room + 0.01:
                 self.place(gap, block)
                 index += 1
+                continue
+            if isinstance(block, _Table) and not empty and self._keeps_together(block):
+                self.new_page()  # a table that fits on a page is read on one page
                 continue
             parts = block.split(room, empty) if isinstance(block, _Table) else block.split(room)
             if parts is None and empty:
@@ -631,8 +649,19 @@ class _Painter:
                 if wanted != current_colour:
                     ops.append(f"{fp_str(*wanted)} rg")
                     current_colour = wanted
-                for name, data in self.encode(fragment.face, fragment.text):
-                    ops.append(f"{name} {size_str} Tf <{data}> Tj")
+                if spacing and "\xa0" in fragment.text and RIGID_NBSP.search(fragment.text):
+                    # reportlab draws a no-break space as code 32, which Tw widens: inside a number
+                    # take the extra back, so that "1 077" keeps its normal space
+                    back = fp_str(spacing * 1000 / size)
+                    parts = RIGID_NBSP.split(fragment.text)
+                    for index, part in enumerate(parts):
+                        chunks = self.encode(fragment.face, part + "\xa0" if index < len(parts) - 1 else part)
+                        for number, (name, data) in enumerate(chunks):
+                            tail = f" {back}" if index < len(parts) - 1 and number == len(chunks) - 1 else ""
+                            ops.append(f"{name} {size_str} Tf [<{data}>{tail}] TJ")
+                else:
+                    for name, data in self.encode(fragment.face, fragment.text):
+                        ops.append(f"{name} {size_str} Tf <{data}> Tj")
                 advance = fragment.width + fragment.spaces * spacing
                 if fragment.link:
                     if links and links[-1][0] == fragment.link and abs(links[-1][2] - position) < 0.01:
