@@ -70,6 +70,7 @@ class Face:
         self.font = font
         widths = dict(font.face.charWidths)
         widths[0xA0] = widths.get(0x20, font.face.defaultWidth)  # drawn as a space (code 32)
+        widths[0xAD] = 0  # a soft hyphen is never drawn: only a place to break (with a hyphen)
         self.widths = widths
         self.default = font.face.defaultWidth
         self.coverage = frozenset(map(chr, font.face.charToGlyph))
@@ -168,6 +169,15 @@ class Word:
 
 #: a hard line break in the word stream
 BREAK = None
+#: the soft hyphen: an author's break point, invisible unless the line breaks there
+SOFT_HYPHEN = "\xad"
+#: a dictionary word is never this long: longer "words" (codes, runs of letters) are not
+#: hyphenated by the dictionary, only broken at the margin if they do not fit
+MAX_DICTIONARY_WORD = 64
+
+
+class NoRoom(ValueError):
+    """A glyph is wider than the measure it must be set in (a column or indent too narrow)."""
 
 
 @dataclass(slots=True)
@@ -305,8 +315,9 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
     then the dictionary's points, each group last first.
 
     A compound breaks after its own hyphen or dash, between letters (never "2015–|2017" or
-    "COVID-|19"); the dictionary hyphenates words of `MIN_HYPHENATED_WORD` letters or more, and
-    each alphabetic part of a compound. Addresses (web, mail, paths, domains) never break here:
+    "COVID-|19"); the dictionary hyphenates words of `MIN_HYPHENATED_WORD` letters or more (up
+    to `MAX_DICTIONARY_WORD`), and each alphabetic part of a compound; a word with soft hyphens
+    breaks at those only. Addresses (web, mail, paths, domains) never break here:
     only at the margin, when they are longer than a line.
     """
     text = word.pieces[0].text if len(word.pieces) == 1 else "".join(p.text for p in word.pieces)
@@ -314,10 +325,13 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
         return []
     explicit = [(m.end(), False) for m in _COMPOUND_BREAK.finditer(text)]
     points: list[tuple[int, bool]] = []
-    if hyphenate is not None:
+    if SOFT_HYPHEN in text:  # the author's break points replace the dictionary's
+        points = [(index + 1, True) for index, char in enumerate(text[:-1]) if char == SOFT_HYPHEN]
+    elif hyphenate is not None:
         for part in _HYPHENATABLE.finditer(text):
-            start = part.start()
-            points.extend((start + int(position), True) for position in hyphenate(part.group()))
+            if len(part.group()) <= MAX_DICTIONARY_WORD:
+                start = part.start()
+                points.extend((start + int(position), True) for position in hyphenate(part.group()))
     explicit.sort(reverse=True)
     points.sort(reverse=True)
     return explicit + points
@@ -357,8 +371,11 @@ def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0
     return head, tail, best[1]
 
 
-def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Word]:
-    """Break an over-long word at the last character that fits `room` (at least one character)."""
+def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Word] | None:
+    """Break an over-long word at the last character that fits `room`; None if none fits there.
+
+    Raises NoRoom if a single character is wider than the whole measure.
+    """
     scale = setting.size / 1000.0
     used = 0.0
     count = 0
@@ -366,11 +383,15 @@ def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Wo
         measure = piece.face.measure
         for char in piece.text:
             width = measure(char) * scale
-            if used + width > room + EPSILON and count:
-                return _split_word(word, count, setting.size, False)
+            if used + width > room + EPSILON:
+                if count:
+                    return _split_word(word, count, setting.size, False)
+                if width > setting.width - setting.first_indent + EPSILON:
+                    raise NoRoom(f"{char!r} is {width:.1f} pt wide, the measure {setting.width:.1f} pt")
+                return None  # not even one character fits what is left of this line
             used += width
             count += 1
-    return _split_word(word, max(count - 1, 1), setting.size, False)
+    return None  # the whole word fits after all (rounding): set it on a line of its own
 
 
 def _make_line(items: list[Word], setting: Setting, offset: float, available: float, last: bool,
@@ -385,6 +406,8 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
                 break
         else:
             text = " ".join([word.pieces[0].text for word in items])
+            if SOFT_HYPHEN in text:
+                text = text.replace(SOFT_HYPHEN, "")
             width = sum([word.pieces[0].width + word.space for word in items]) - items[0].space
             spaces = len(items) - 1 + (_stretchable_nbsp(text) if "\xa0" in text else 0)
             justify = setting.align == "justify" and spaces > 0 and (not last or width > available + EPSILON)
@@ -416,6 +439,8 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
     if texts:
         fragments.append(Fragment("".join(texts), face, link, frag_width, frag_spaces))
     for fragment in fragments:
+        if SOFT_HYPHEN in fragment.text:
+            fragment.text = fragment.text.replace(SOFT_HYPHEN, "")
         if "\xa0" in fragment.text:
             fragment.spaces += _stretchable_nbsp(fragment.text)
         width += fragment.width
@@ -437,6 +462,8 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
     hyphenated whatever the count (a hyphen reads better than a cut at the margin), or, if no
     break point fits, cut at the margin.
     """
+    if setting.width <= 0 or setting.width - setting.first_indent <= 0:
+        raise NoRoom(f"the measure is {min(setting.width, setting.width - setting.first_indent):.1f} pt")
     lines: list[Line] = []
     current: list[Word] = []
     used = 0.0  # natural width of the current line
@@ -506,7 +533,16 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
             finish(last=False)
             queue.append(word)
             continue
-        head, tail = _fit_characters(word, room if current else available, setting)
+        parts = _fit_characters(word, room if current else available, setting)
+        if parts is None:
+            if current:  # not one character fits here: start the word on the next line
+                finish(last=False)
+                queue.append(word)
+            else:  # it fits an empty line after all (rounding)
+                current.append(word)
+                used, spacing = word.width, 0.0
+            continue
+        head, tail = parts
         current.append(head)
         used += space + head.width
         spacing += space

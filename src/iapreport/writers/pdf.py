@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
-from ._lines import RIGID_NBSP, Face, Line, Setting, break_lines, hyphenator, load_face, words_of
+from ._lines import RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
 
@@ -73,8 +73,8 @@ _EQUIVALENTS = {
     **{chr(c): " " for c in range(0x2008, 0x200B)},  # punctuation, thin, hair space -> space
     "\u2010": "-",  # hyphen -> hyphen-minus
 }
-#: characters set as word spaces: no glyph is needed for them
-_LAYOUT_WHITESPACE = frozenset("\t\n\r")
+#: characters that need no glyph: set as word spaces, or (the soft hyphen) never drawn
+_LAYOUT_WHITESPACE = frozenset("\t\n\r\xad")
 
 
 def _rgb(value: str | None) -> Optional[tuple[float, float, float]]:
@@ -236,6 +236,8 @@ class _Setter:
         self.link_colour = _rgb(colours.get("link") or colours.get("accent"))
         self.rule_colour = _rgb(colours.get("rule", "000000"))
         self._anchor_count = 0
+        #: the headings' own anchors, which generated ones must not take
+        self.anchors = {h.anchor for h in _all_headings(document) if h.anchor is not None}
         self._substitutes: dict[Face, dict[int, str]] = {}
         #: the TOC's page-number column (set when the TOC is set)
         self.toc_number_width = 0.0
@@ -252,11 +254,18 @@ class _Setter:
     def check(self, text: str, face: Face, where: str) -> str:
         """Return `text` as `face` can draw it; raise WriterError for a character it has no glyph for.
 
-        Only the typographic `_EQUIVALENTS` of characters the face lacks are substituted.
+        Only the canonical composition (NFC) of the text and the typographic `_EQUIVALENTS` of
+        characters the face lacks are substituted: the text reads the same.
         """
         coverage = face.coverage
         missing = set(text).difference(coverage)
         if missing and not missing <= _LAYOUT_WHITESPACE:
+            composed = unicodedata.normalize("NFC", text)  # "е" + U+0308 is "ё", which fonts have
+            if composed != text:
+                text = composed
+                missing = set(text).difference(coverage)
+                if missing <= _LAYOUT_WHITESPACE:
+                    return text
             table = self._substitutes.get(face)
             if table is None:
                 table = self._substitutes[face] = str.maketrans(
@@ -296,7 +305,11 @@ class _Setter:
         words = words_of(runs, face_of, text_of, size)
         setting = Setting(size, width - style.left_indent - left, style.first_line_indent, align,
                           self.hyphenate if allowed else None)
-        lines = break_lines(words, setting)
+        try:
+            lines = break_lines(words, setting)
+        except NoRoom as exc:
+            raise WriterError(f"{where}: no room to set the text ({exc}): a column, an indent or a list "
+                              "level leaves too narrow a measure") from None
         return _Text(lines, size, size * style.leading, _rgb(style.colour) or (0, 0, 0), style.left_indent + left,
                      align, style.space_before, style.space_after, style.keep_with_next or keep, splittable,
                      where, background=None if in_cell else _rgb(style.background))
@@ -338,8 +351,11 @@ class _Setter:
         style = self.theme.style(heading.style)
         anchor = heading.anchor
         if anchor is None:
-            self._anchor_count += 1
-            anchor = f"_heading-{self._anchor_count}"
+            anchor = None
+            while anchor is None or anchor in self.anchors:
+                self._anchor_count += 1
+                anchor = f"_heading-{self._anchor_count}"
+            self.anchors.add(anchor)
         text = self.text((tree.Run(heading.text),), style, f"heading #{anchor}", width=self.text_width,
                          hyphenate=False, splittable=False)
         text.anchor = anchor
@@ -422,6 +438,7 @@ class _Setter:
                       max(style.space_after if style else 0.0, 6.0))
 
     def toc_style(self, level: int) -> Style:
+        level = max(level, 1)
         for deeper in range(level, 0, -1):
             style = self.theme.styles.get(f"toc-{deeper}")
             if style is not None:
@@ -453,28 +470,39 @@ class _Setter:
 
 
 class _Paginator:
+    """Stacks set blocks into pages (see the module's docstring for the rules).
+
+    Pages are opened lazily, when a block is placed, so a page break or a section that ends the
+    document leaves no blank page.
+    """
+
     def __init__(self, frame_height: float):
         self.frame_height = frame_height
         self.pages: list[_Page] = []
         self.section = 0
+        self.open = False  # whether the last page takes more blocks
         self.used = 0.0  # height used on the current page
         self.after = 0.0  # space after the last block placed
+        self.last_keeps = False  # whether that block keeps with what follows
         self.heading_pages: dict[str, int] = {}
 
     def _empty(self) -> bool:
-        return not self.pages or not self.pages[-1].items
+        return not self.open or not self.pages[-1].items
 
     def new_page(self) -> None:
-        self.pages.append(_Page(self.section))
-        self.used = 0.0
-        self.after = 0.0
+        self.open = False
+        self.used = self.after = 0.0
+        self.last_keeps = False
 
     def place(self, gap: float, block) -> None:
-        if not self.pages:
-            self.new_page()
+        if not self.open:
+            self.pages.append(_Page(self.section))
+            self.open = True
+            self.used = self.after = gap = 0.0
         self.pages[-1].items.append((self.used + gap, block))
         self.used += gap + block.height
         self.after = block.space_after
+        self.last_keeps = block.keep_with_next
         anchor = getattr(block, "anchor", None)
         if anchor is not None:
             self.heading_pages.setdefault(anchor, len(self.pages))
@@ -496,7 +524,8 @@ class _Paginator:
             gap = 0.0 if first else max(after, block.space_before)  # the caller counts the first gap
             first = False
             if not block.keep_with_next:
-                if isinstance(block, _Table) and self._keeps_together(block):
+                if (isinstance(block, _Table) and self._keeps_together(block)
+                        and need + gap + block.height <= self.frame_height):
                     return need + gap + block.height
                 return need + gap + block.first_part()
             need += gap + block.height
@@ -509,35 +538,35 @@ class _Paginator:
         while index < len(blocks):
             block = blocks[index]
             if isinstance(block, _NewPage):
-                if block.section is not None and block.section != self.section:
+                if block.section is not None:
                     self.section = block.section
-                    if not self._empty():
-                        self.new_page()
-                    elif self.pages:
-                        self.pages[-1].section = self.section
-                elif not self._empty():
+                if not self._empty():
                     self.new_page()
                 index += 1
                 continue
             empty = self._empty()
             gap = 0.0 if empty else max(self.after, block.space_before)
             room = self.frame_height - self.used - gap
-            if block.keep_with_next and not empty and self._group_need(blocks, index) > room + 0.01:
-                # a lead-in of several lines may split: only its last lines go over with what follows
-                parts = block.split(room) if isinstance(block, _Text) else None
-                if parts is not None:
-                    first, rest = parts
-                    self.place(gap, first)
+            if block.keep_with_next and not empty:
+                need = self._group_need(blocks, index)
+                # a chain that fits no page at all is set where it stands, not page by page
+                if room + 0.01 < need <= self.frame_height + 0.01:
+                    # a lead-in of several lines may split: its last lines go over with what follows
+                    parts = block.split(room) if isinstance(block, _Text) else None
+                    if parts is not None:
+                        first, rest = parts
+                        self.place(gap, first)
+                        self.new_page()
+                        blocks[index] = rest
+                        continue
                     self.new_page()
-                    blocks[index] = rest
                     continue
-                self.new_page()
-                continue
             if block.height <= room + 0.01:
                 self.place(gap, block)
                 index += 1
                 continue
-            if isinstance(block, _Table) and not empty and self._keeps_together(block):
+            if (isinstance(block, _Table) and not empty and not self.last_keeps
+                    and self._keeps_together(block)):
                 self.new_page()  # a table that fits on a page is read on one page
                 continue
             parts = block.split(room, empty) if isinstance(block, _Table) else block.split(room)
@@ -557,8 +586,12 @@ class _Paginator:
         if isinstance(block, _Text) and block.splittable and len(block.lines) > 1:
             return block.force_split(room)
         if isinstance(block, _Table):
-            where = block.body[0].where if block.body else "the table header"
-            raise WriterError(f"{where}: a row of the table is taller than a page; the PDF cannot show it")
+            header = sum(row.height for row in block.header)
+            if header > room or not block.body:
+                raise WriterError(f"{block.header[0].where}: the table's header rows are taller than a page; "
+                                  "the PDF cannot show them")
+            raise WriterError(f"{block.body[0].where}: a row of the table, with the header rows repeated above "
+                              "it, is taller than a page; the PDF cannot show it")
         raise WriterError(f"{block.where}: taller than a page; the PDF cannot show it")
 
 
@@ -718,9 +751,13 @@ class _Writer:
             if section.running_header:
                 if page.section not in headers:
                     style = self.theme.style("header")
-                    headers[page.section] = self.setter.text((tree.Run(section.running_header),), style,
-                                                             "running header", width=self.setter.text_width,
-                                                             hyphenate=False)
+                    header = self.setter.text((tree.Run(section.running_header),), style, "running header",
+                                              width=self.setter.text_width, hyphenate=False)
+                    room = (self.theme.page.margin_top - self.theme.page.header_distance) * MM
+                    if header.height > room + 0.01:
+                        raise WriterError(f"running header: {len(header.lines)} lines do not fit above the text "
+                                          f"({header.height:.0f} pt, room for {room:.0f} pt)")
+                    headers[page.section] = header
                 self.painter.text(headers[page.section], self.x0,
                                   self.page_height - self.theme.page.header_distance * MM)
             if section.page_numbers:
@@ -776,9 +813,23 @@ class _Writer:
                              relative=0, thickness=0)
 
 
+def _all_headings(document: tree.Document):
+    """Every heading of the document, those inside list items included."""
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, tree.Heading):
+                yield block
+            elif isinstance(block, tree.ListBlock):
+                for item in block.items:
+                    yield from walk(item.blocks)
+
+    for section in document.sections:
+        yield from walk(section.blocks)
+
+
 def _check_anchors(document: tree.Document) -> None:
     anchors: set[str] = set()
-    for heading in document.headings():
+    for heading in _all_headings(document):
         if heading.anchor is None:
             continue
         if heading.anchor in anchors:
@@ -808,6 +859,8 @@ def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page],
     page = theme.page
     paginator = _Paginator((page.height - page.margin_top - page.margin_bottom) * MM)
     pages = paginator.run(story)
+    if not pages:
+        raise WriterError("the document has nothing to show: no page to write")
     return setter, pages, paginator.heading_pages
 
 
