@@ -201,3 +201,12 @@ def test_digit_groups_keep_their_space_in_a_justified_line(tmp_path):
     assert group_gap == pytest.approx(width(load_face(load_theme().fonts["serif"].regular), " ") * 10.5 / SIZE,
                                       abs=0.3)
     assert min(word_gaps) > group_gap + 0.5  # the line is justified: its word spaces are wider
+
+
+def test_a_chain_of_tied_words_longer_than_a_line_breaks_at_a_tie(face):
+    chain = "\u00a0".join(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"])
+    lines = break_lines(words(face, chain), Setting(SIZE, width(face, "alpha beta gamma delta") + 2))
+    assert len(lines) > 1
+    for line in lines[:-1]:
+        assert line.text.endswith("\u00a0"), line.text  # never inside a word
+    assert "".join(line.text for line in lines) == chain

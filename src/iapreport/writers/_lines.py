@@ -379,18 +379,21 @@ def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Wo
     scale = setting.size / 1000.0
     used = 0.0
     count = 0
+    tie = 0  # after the last no-break space that fits: a chain of tied words breaks there first
     for piece in word.pieces:
         measure = piece.face.measure
         for char in piece.text:
             width = measure(char) * scale
             if used + width > room + EPSILON:
                 if count:
-                    return _split_word(word, count, setting.size, False)
+                    return _split_word(word, tie or count, setting.size, False)
                 if width > setting.width - setting.first_indent + EPSILON:
                     raise NoRoom(f"{char!r} is {width:.1f} pt wide, the measure {setting.width:.1f} pt")
                 return None  # not even one character fits what is left of this line
             used += width
             count += 1
+            if char == "\xa0":
+                tie = count
     return None  # the whole word fits after all (rounding): set it on a line of its own
 
 
