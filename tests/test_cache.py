@@ -141,3 +141,19 @@ def test_a_damaged_or_unwritable_template_cache_only_costs_time(tmp_path, monkey
     env = jinja2.Environment(loader=jinja2.DictLoader({"u": "Bye {{ name }}"}),
                              bytecode_cache=_TemplateCache(str(tmp_path)))
     assert env.get_template("u").render(name="z") == "Bye z"
+
+
+def test_a_directory_others_may_write_to_is_not_used(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("IAPREPORT_CACHE_DIR", str(shared))
+    built = []
+    for _ in range(2):
+        assert cache.cached("things", cache.key("shared"), lambda: built.append(1) or 7) == 7
+    assert len(built) == 2 and not list(shared.iterdir())
+    assert cache.subdirectory("templates", "x") is None
+    fresh = tmp_path / "fresh" / "cache"
+    monkeypatch.setenv("IAPREPORT_CACHE_DIR", str(fresh))
+    cache.cached("things", cache.key("fresh"), lambda: 1)
+    assert fresh.stat().st_mode & 0o777 == 0o700

@@ -151,8 +151,11 @@ def test_long_compounds_keep_a_paragraph_justified(kz_docs):
                            style, "test", width=300)
     address = setter.text((Run("Подробности на сайте https://akk.diakom.gov.kz/ru/content/obshchestven."),),
                           style, "test", width=300)
+    split = setter.text((Run("Подробности на сайте "), Run("https://example.org/", italic=True),
+                         Run("reports/annual/2020/x.html.")), style, "test", width=300)
     assert compound.align == "justify"
     assert address.align == "left"
+    assert split.align == "left"  # an address in two runs (a change of emphasis) is still one token
 
 
 def test_a_long_lead_in_splits_and_only_its_last_lines_go_over():
@@ -207,6 +210,21 @@ def test_a_chain_of_tied_words_longer_than_a_line_breaks_at_a_tie(face):
     chain = "\u00a0".join(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"])
     lines = break_lines(words(face, chain), Setting(SIZE, width(face, "alpha beta gamma delta") + 2))
     assert len(lines) > 1
-    for line in lines[:-1]:
-        assert line.text.endswith("\u00a0"), line.text  # never inside a word
-    assert "".join(line.text for line in lines) == chain
+    # broken at ties, never inside a word; the tie at the break goes like a space
+    assert "\u00a0".join(line.text for line in lines) == chain
+    assert not any(line.text.endswith("\u00a0") or line.text.startswith("\u00a0") for line in lines)
+
+
+def test_a_first_line_indent_never_cuts_a_word_that_fits_the_next_line(face):
+    text = "a ABCDEFGHIJ0123456789 b"
+    token = width(face, "ABCDEFGHIJ0123456789")
+    lines = break_lines(words(face, text), Setting(SIZE, token + 8, first_indent=30.0))
+    assert lines[0].text == "a"
+    assert any("ABCDEFGHIJ0123456789" in line.text.split() for line in lines), [line.text for line in lines]
+
+
+def test_a_glyph_wider_than_the_measure_is_no_room(face):
+    with pytest.raises(_lines.NoRoom):
+        break_lines(words(face, "WWW"), Setting(SIZE, 3.0))
+    with pytest.raises(_lines.NoRoom):
+        break_lines(words(face, "a"), Setting(SIZE, -5.0))

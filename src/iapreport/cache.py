@@ -9,10 +9,14 @@ Where: ``$IAPREPORT_CACHE_DIR``, else ``$XDG_CACHE_HOME/iapreport``, else ``~/.c
 Setting ``IAPREPORT_CACHE_DIR`` to ``off`` (or an empty string) turns the cache off.
 
 Rules that keep it harmless: an entry's name is a hash of everything it depends on (the input's
-bytes or identity, the versions of iapreport and of the library that built it), so a stale entry
-is never read; entries are written to a temporary file and renamed, so parallel builds never see
-half an entry; any failure to read or write (a read-only home, a corrupt file) falls back to
-building in memory. The cache can make a build faster, never different.
+bytes or identity, the library that built it, the identity of our module that built or checked
+it), so a stale entry is never read; entries are written to a temporary file and renamed, so
+parallel builds never see half an entry; any failure to read or write (a read-only home, a
+corrupt file) falls back to building in memory. The cache can make a build faster, never
+different.
+
+Entries are pickles (and jinja's marshalled code), which run code when read: the cache must be a
+private directory. One that is not owned by the user, or that others may write to, is not used.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from . import __version__
 
 T = TypeVar("T")
 
-#: bump when the layout of cached values changes
+#: bump when the layout of cached values changes (callers key their entries by the identity of
+#: the module that builds them, so changes to building or checking code need no bump)
 FORMAT = 1
 
 
@@ -53,6 +58,16 @@ def key(*parts: object) -> str:
     return digest.hexdigest()[:40]
 
 
+def _private(root: Path) -> bool:
+    """Create `root` (for this user only) if needed; say whether it is safe to read code from."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = root.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def file_identity(path: str | os.PathLike[str]) -> tuple[str, int, int]:
     """What identifies a file's contents cheaply: its path, size and modification time."""
     stat = os.stat(path)
@@ -62,15 +77,13 @@ def file_identity(path: str | os.PathLike[str]) -> tuple[str, int, int]:
 def cached(kind: str, digest: str, build: Callable[[], T]) -> T:
     """Return the value cached as `kind`/`digest`, or `build()` it and store it (pickled)."""
     root = directory()
-    if root is None:
+    if root is None or not _private(root):
         return build()
     path = root / kind / f"{digest}.pickle"
     try:
         with open(path, "rb") as stream:
             return pickle.load(stream)
-    except FileNotFoundError:
-        pass
-    except Exception:  # a corrupt or incompatible entry: rebuild and replace it
+    except Exception:  # missing, corrupt or incompatible: build it and (re)place it
         pass
     value = build()
     store(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -96,7 +109,7 @@ def store(path: Path, data: bytes) -> None:
 def subdirectory(kind: str, *parts: object) -> Path | None:
     """Return (creating it) a directory for a library's own cache files, or None if unavailable."""
     root = directory()
-    if root is None:
+    if root is None or not _private(root):
         return None
     path = root / kind / key(*parts)[:16]
     try:

@@ -3,7 +3,7 @@
 A language exists when a catalog ``<lang>/LC_MESSAGES/iapreport.po`` exists in one of the
 catalog directories (the shipped ``locales/`` first, then any given with ``locales_dirs``): adding
 a language means adding a catalog, never code. A missing catalog is an error, never silent English.
-Catalogs are compiled in memory from the .po files on first use.
+Catalogs are compiled from the .po files on first use and kept compiled in the user cache.
 """
 
 from __future__ import annotations
@@ -131,15 +131,16 @@ def _check_placeholders(path: str, catalog) -> None:
 def _compile(path: str) -> tuple[Translations, str | None]:
     """Return the checked, compiled catalog of the .po file `path`, and its locale.
 
-    The compiled form (.mo bytes) is kept in the user cache, keyed by the .po file's bytes, so a
-    build reads and checks each catalog once, not once per process.
+    The compiled form (.mo bytes) is kept in the user cache, keyed by the .po file's bytes (and
+    this module's identity, which does the checking), so each catalog is parsed and checked once,
+    not once per process; only its bytes are read each time.
     """
     try:
         with open(path, "rb") as stream:
             source = stream.read()
     except OSError as exc:
         raise LocaleError(f"{path}: cannot read the catalog: {exc}") from exc
-    digest = cache.key("catalog", babel.__version__, source)
+    digest = cache.key("catalog", babel.__version__, cache.file_identity(__file__), source)
     mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source))
     language = (locale or Path(path).parent.parent.name).split("_")[0]
     cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
@@ -327,7 +328,8 @@ def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environme
     options = dict(extensions=["jinja2.ext.i18n"], autoescape=False, trim_blocks=True, lstrip_blocks=True)
     # compiled templates are kept in the user cache; jinja checks each against its source, and the
     # directory's name covers what else shapes the compiled code (versions, these options)
-    bytecode = cache.subdirectory("templates", jinja2.__version__, sorted(options.items()), template_dir)
+    bytecode = cache.subdirectory("templates", jinja2.__version__, sorted(options.items()), "newstyle gettext",
+                                  template_dir)
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(template_dir),
         undefined=jinja2.StrictUndefined,

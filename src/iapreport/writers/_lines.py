@@ -8,8 +8,9 @@ maker stacks and the PDF writer draws.
 
 The breaking is first-fit, as in Word and platypus: a line takes words while they fit; the word
 that does not fit is hyphenated (pyphen, the edition's language) if a part of it fits, at most
-`MAX_HYPHENATED_LINES` lines in a row (Word's limit in our DOCX); a word longer than a whole line
-(a web address) is broken at the margin, without a hyphen.
+`MAX_HYPHENATED_LINES` lines in a row (Word's limit in our DOCX) unless the line would otherwise
+gape (`break_lines` has the exact rules); a word longer than a whole line (a web address) is
+broken at the margin, without a hyphen.
 """
 
 from __future__ import annotations
@@ -305,7 +306,7 @@ def _split_word(word: Word, at: int, size: float, hyphen: bool) -> tuple[Word, W
             Word(tail, sum(p.width for p in tail), 0.0, None, None))
 
 
-def is_address_like(token: str) -> bool:
+def _is_address_like(token: str) -> bool:
     """Whether `token` reads as a web or mail address, a path or a domain: never hyphenated."""
     return bool(_ADDRESS_LIKE.search(token))
 
@@ -321,7 +322,7 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
     only at the margin, when they are longer than a line.
     """
     text = word.pieces[0].text if len(word.pieces) == 1 else "".join(p.text for p in word.pieces)
-    if is_address_like(text):
+    if _is_address_like(text):
         return []
     explicit = [(m.end(), False) for m in _COMPOUND_BREAK.finditer(text)]
     points: list[tuple[int, bool]] = []
@@ -371,30 +372,44 @@ def _fit_hyphenated(word: Word, room: float, setting: Setting, snug: float = 0.0
     return head, tail, best[1]
 
 
-def _fit_characters(word: Word, room: float, setting: Setting) -> tuple[Word, Word] | None:
-    """Break an over-long word at the last character that fits `room`; None if none fits there.
+def _fit_characters(word: Word, room: float, setting: Setting, line_empty: bool) -> tuple[Word, Word] | None:
+    """Break an over-long word at the last character that fits `room`; None if none fits there
+    (the word then starts the next line). A chain of tied words breaks at its last no-break space
+    that fits, which goes like an ordinary space at a line break.
 
-    Raises NoRoom if a single character is wider than the whole measure.
+    Raises NoRoom if a single character is wider than a whole line.
     """
     scale = setting.size / 1000.0
     used = 0.0
     count = 0
-    tie = 0  # after the last no-break space that fits: a chain of tied words breaks there first
+    tie = 0  # after the last no-break space that fits
     for piece in word.pieces:
         measure = piece.face.measure
         for char in piece.text:
             width = measure(char) * scale
             if used + width > room + EPSILON:
+                if tie > 1:
+                    head, tail = _split_word(word, tie - 1, setting.size, False)
+                    return head, _drop_first(tail, setting.size)
                 if count:
-                    return _split_word(word, tie or count, setting.size, False)
-                if width > setting.width - setting.first_indent + EPSILON:
+                    return _split_word(word, count, setting.size, False)
+                if line_empty and width > setting.width + EPSILON:
                     raise NoRoom(f"{char!r} is {width:.1f} pt wide, the measure {setting.width:.1f} pt")
-                return None  # not even one character fits what is left of this line
+                return None
             used += width
             count += 1
             if char == "\xa0":
                 tie = count
-    return None  # the whole word fits after all (rounding): set it on a line of its own
+    return None  # the whole word fits after all (rounding): the caller sets it on a line of its own
+
+
+def _drop_first(word: Word, size: float) -> Word:
+    """`word` without its first character (the no-break space a tied chain broke at)."""
+    first = word.pieces[0]
+    text = first.text[1:]
+    pieces = ([Piece(text, first.face, first.link, first.face.measure(text) * size / 1000.0)] if text else []) \
+        + word.pieces[1:]
+    return Word(pieces, sum(p.width for p in pieces), 0.0, None, None)
 
 
 def _make_line(items: list[Word], setting: Setting, offset: float, available: float, last: bool,
@@ -527,23 +542,27 @@ def break_lines(words: list, setting: Setting) -> list[Line]:
                 finish(last=False, hyphenated=hyphen)
                 queue.append(tail)
                 continue
-        if current and word.width <= available + EPSILON:
+        if current and word.width <= setting.width + EPSILON:  # it fits the next line (never a first line)
             finish(last=False)
             queue.append(word)
             continue
         # longer than a whole line: break it at the margin, starting on this line if there is room
-        if current and room < available / 4:
+        # (and if it may not be hyphenated here, on the next line, where it may)
+        if current and (room < available / 4 or held_back):
             finish(last=False)
             queue.append(word)
             continue
-        parts = _fit_characters(word, room if current else available, setting)
+        parts = _fit_characters(word, room if current else available, setting, not current)
         if parts is None:
             if current:  # not one character fits here: start the word on the next line
                 finish(last=False)
                 queue.append(word)
-            else:  # it fits an empty line after all (rounding)
+            elif word.width <= available + EPSILON:  # it fits an empty line after all (rounding)
                 current.append(word)
                 used, spacing = word.width, 0.0
+            else:  # a first line indented too far for even one character: start below it
+                finish(last=False)
+                queue.append(word)
             continue
         head, tail = parts
         current.append(head)

@@ -8,8 +8,9 @@ Three steps, each done once:
 2. *Paginate*: the set blocks are stacked into pages. Headings and lead-ins keep with the first
    lines of what follows (Word's "keep with next": the heading stays if what follows can start
    beneath it); paragraphs split between pages with at least two lines on each side (no widows or
-   orphans); tables split between rows with their header rows repeated and never a single body
-   row alone on a page; sections and page breaks start new pages.
+   orphans); a table that fits on a page is moved whole, a longer one splits between rows with
+   its header rows repeated and a single body row alone on a page only where the page is otherwise
+   empty; sections and page breaks start new pages.
 3. *Draw*: pages are drawn in order on a reportlab canvas, which embeds the fonts as subsets and
    writes outline, links and metadata. Since pagination is finished before the first page is
    drawn, the table of contents prints the true page numbers directly: one layout pass.
@@ -37,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
-from ._lines import RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
+from ._lines import EPSILON, RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
 
@@ -125,7 +126,7 @@ class _Text:
         if not self.splittable:
             return None
         count = len(self.lines)
-        fits = min(int((room + 0.01) / self.leading), count - MIN_LINES)
+        fits = min(int((room + EPSILON) / self.leading), count - MIN_LINES)
         if fits < MIN_LINES:
             return None
         # a word hyphenated across a page turn reads badly: end the page on a whole word if a line
@@ -137,7 +138,7 @@ class _Text:
 
     def force_split(self, room: float) -> tuple["_Text", "_Text"]:
         """Split a paragraph taller than a page wherever the page ends."""
-        return self._cut(max(1, min(int((room + 0.01) / self.leading), len(self.lines) - 1)))
+        return self._cut(max(1, min(int((room + EPSILON) / self.leading), len(self.lines) - 1)))
 
     def _cut(self, fits: int) -> tuple["_Text", "_Text"]:
         return (replace(self, lines=self.lines[:fits], space_after=0.0),
@@ -151,7 +152,6 @@ class _Cell:
     content: list[tuple[float, _Text]]  # (offset from the content's top, text)
     height: float  # of the content
     background: Optional[tuple]
-    middle: bool  # centred vertically
 
 
 @dataclass(slots=True)
@@ -183,7 +183,7 @@ class _Table:
         used = sum(r.height for r in self.header)
         fits = 0
         for row in self.body:
-            if used + row.height > room + 0.01:
+            if used + row.height > room + EPSILON:
                 break
             used += row.height
             fits += 1
@@ -286,7 +286,7 @@ class _Setter:
              hyphenate: bool = True, align: str | None = None, keep: bool = False,
              splittable: bool = True, in_cell: bool = False) -> _Text:
         size = style.size
-        plain = " ".join(run.text for run in runs if not run.line_break)
+        plain = "".join(" " if run.line_break else run.text for run in runs)
         long_token = any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token) for token in plain.split())
         align = align or style.align
         if align == "justify" and long_token:
@@ -351,8 +351,8 @@ class _Setter:
         style = self.theme.style(heading.style)
         anchor = heading.anchor
         if anchor is None:
-            anchor = None
-            while anchor is None or anchor in self.anchors:
+            anchor = ""
+            while not anchor or anchor in self.anchors:
                 self._anchor_count += 1
                 anchor = f"_heading-{self._anchor_count}"
             self.anchors.add(anchor)
@@ -425,8 +425,7 @@ class _Setter:
                     y += text.height
                     previous_after = text.space_after
                     where = para.source or where
-                cells.append(_Cell(edges[column], width, content, y, _rgb(cell_style.background),
-                                   cell_style.align in ("center", "centre")))
+                cells.append(_Cell(edges[column], width, content, y, _rgb(cell_style.background)))
                 column += span
             if column != columns:
                 raise WriterError(f"table row {r + 1} spans {column} columns, the widths give {columns}")
@@ -487,7 +486,7 @@ class _Paginator:
         self.heading_pages: dict[str, int] = {}
 
     def _empty(self) -> bool:
-        return not self.open or not self.pages[-1].items
+        return not self.open  # an open page always holds a block
 
     def new_page(self) -> None:
         self.open = False
@@ -550,7 +549,7 @@ class _Paginator:
             if block.keep_with_next and not empty:
                 need = self._group_need(blocks, index)
                 # a chain that fits no page at all is set where it stands, not page by page
-                if room + 0.01 < need <= self.frame_height + 0.01:
+                if room + EPSILON < need <= self.frame_height + EPSILON:
                     # a lead-in of several lines may split: its last lines go over with what follows
                     parts = block.split(room) if isinstance(block, _Text) else None
                     if parts is not None:
@@ -561,7 +560,7 @@ class _Paginator:
                         continue
                     self.new_page()
                     continue
-            if block.height <= room + 0.01:
+            if block.height <= room + EPSILON:
                 self.place(gap, block)
                 index += 1
                 continue
@@ -609,7 +608,8 @@ class _SubsetTable(dict):
     def __init__(self, font, doc):
         super().__init__()
         self.font, self.doc = font, doc
-        self.name = font.getSubsetInternalName(0, doc) if font.splitString(" ", doc) else ""
+        font.splitString(" ", doc)  # makes sure the font's first subset exists in this document
+        self.name = font.getSubsetInternalName(0, doc)
 
     def __missing__(self, code: int) -> str:
         [(subset, data)] = self.font.splitString(chr(code), self.doc)
@@ -689,15 +689,15 @@ class _Painter:
                     parts = RIGID_NBSP.split(fragment.text)
                     for index, part in enumerate(parts):
                         chunks = self.encode(fragment.face, part + "\xa0" if index < len(parts) - 1 else part)
-                        for number, (name, data) in enumerate(chunks):
-                            tail = f" {back}" if index < len(parts) - 1 and number == len(chunks) - 1 else ""
+                        for position, (name, data) in enumerate(chunks):
+                            tail = f" {back}" if index < len(parts) - 1 and position == len(chunks) - 1 else ""
                             ops.append(f"{name} {size_str} Tf [<{data}>{tail}] TJ")
                 else:
                     for name, data in self.encode(fragment.face, fragment.text):
                         ops.append(f"{name} {size_str} Tf <{data}> Tj")
                 advance = fragment.width + fragment.spaces * spacing
                 if fragment.link:
-                    if links and links[-1][0] == fragment.link and abs(links[-1][2] - position) < 0.01:
+                    if links and links[-1][0] == fragment.link and abs(links[-1][2] - position) < EPSILON:
                         links[-1][2] = position + advance
                     else:
                         links.append([fragment.link, position, position + advance])
@@ -719,8 +719,8 @@ class _Painter:
                 x = x0 + cell.x
                 if cell.background is not None:
                     self.fill_rect(cell.background, x, y - row.height, cell.width, row.height)
-                inner = row.height - CELL_PADDING_TOP - CELL_PADDING
-                offset = (inner - cell.height) / 2 if cell.middle else 0.0
+                # centred vertically, as the DOCX writer's cells
+                offset = (row.height - CELL_PADDING_TOP - CELL_PADDING - cell.height) / 2
                 for dy, text in cell.content:
                     self.text(text, x + CELL_PADDING, y - CELL_PADDING_TOP - offset - dy)
                 grid.append(f"{fp_str(x, y - row.height, cell.width, row.height)} re")
@@ -744,7 +744,7 @@ class _Writer:
         self.outline_level = -1
 
     def run(self) -> None:
-        sections = self.setter.document.sections or (tree.Section(()),)
+        sections = self.setter.document.sections  # `layout` refuses a document without pages
         headers = {}
         for number, page in enumerate(self.pages, 1):
             section = sections[page.section]
@@ -754,7 +754,7 @@ class _Writer:
                     header = self.setter.text((tree.Run(section.running_header),), style, "running header",
                                               width=self.setter.text_width, hyphenate=False)
                     room = (self.theme.page.margin_top - self.theme.page.header_distance) * MM
-                    if header.height > room + 0.01:
+                    if header.height > room + EPSILON:
                         raise WriterError(f"running header: {len(header.lines)} lines do not fit above the text "
                                           f"({header.height:.0f} pt, room for {room:.0f} pt)")
                     headers[page.section] = header
