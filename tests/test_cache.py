@@ -157,3 +157,19 @@ def test_a_directory_others_may_write_to_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setenv("IAPREPORT_CACHE_DIR", str(fresh))
     cache.cached("things", cache.key("fresh"), lambda: 1)
     assert fresh.stat().st_mode & 0o777 == 0o700
+
+
+def test_builds_with_and_without_the_cache_are_byte_identical(tmp_path):
+    """The cache makes a build faster, never different: cold cache, warm cache and no cache."""
+    from conftest import VERIDIA
+
+    outputs = {}
+    for name, setting in (("cold", str(tmp_path / "cache")), ("warm", str(tmp_path / "cache")), ("off", "off")):
+        env = {**os.environ, "IAPREPORT_CACHE_DIR": setting}
+        out = tmp_path / name
+        subprocess.run([sys.executable, "-m", "iapreport", "build", str(VERIDIA), "--lang", "ru",
+                        "--format", "docx,pdf", "-o", str(out)], env=env, check=True, capture_output=True)
+        outputs[name] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert any((tmp_path / "cache").iterdir())
+    assert outputs["cold"] == outputs["warm"] == outputs["off"]
+    assert set(outputs["off"]) == {"veridia-2021.ru.docx", "veridia-2021.ru.pdf"}
