@@ -228,3 +228,29 @@ def test_a_glyph_wider_than_the_measure_is_no_room(face):
         break_lines(words(face, "WWW"), Setting(SIZE, 3.0))
     with pytest.raises(_lines.NoRoom):
         break_lines(words(face, "a"), Setting(SIZE, -5.0))
+
+
+def test_wide_list_numbers_never_overlap_their_text(tmp_path):
+    import re
+    import subprocess
+
+    from test_pdf import make_document
+
+    from iapreport.tree import Document, ListBlock, ListItem, Paragraph, Section
+
+    items = tuple(ListItem((Paragraph((Run(f"Item text {n}"),), "body", f"i{n}"),)) for n in range(3))
+    document = Document(make_document("en").metadata,
+                        (Section((ListBlock(items, "decimal-dot", start=99998),)),))
+    pdf.write_pdf(document, load_theme(), tmp_path / "x.pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "x.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', boxes)
+    numbers = [float(x1) for x0, x1, w in words if re.fullmatch(r"\d+\.", w)]
+    texts = [float(x0) for x0, x1, w in words if w == "Item"]
+    assert len(numbers) == len(texts) == 3
+    assert max(numbers) < min(texts)
+    # an ordinary list keeps the theme's indent
+    setter = pdf._Setter(document, load_theme())
+    out: list = []
+    setter.list(ListBlock(items, "decimal-dot"), out, 0)
+    assert out[0].left == load_theme().lists.indent + load_theme().style("body").left_indent

@@ -55,6 +55,8 @@ CELL_PADDING = 4.0
 CELL_PADDING_TOP = 3.0
 #: width of table grid lines, points
 RULE_WIDTH = 0.5
+#: the least space between a list's number and its text, points
+LIST_GAP = 4.0
 #: the fewest lines of a paragraph left at the foot of a page or carried to the next
 MIN_LINES = 2
 #: the fewest body rows of a table on a page (with its header), unless the table has fewer
@@ -369,6 +371,12 @@ class _Setter:
         # its text and every later paragraph of the item at n+1 steps, as in the DOCX
         step = self.theme.lists.indent
         marker_at, text_at = step * level, step * (level + 1)
+        if block.marker != "bullet" and block.items:
+            # numbers wider than the hanging space ("1000.") push the whole list's text right
+            style = self.theme.style("body")
+            widest = max(len(str(block.start)), len(str(block.start + len(block.items) - 1))) + 1
+            needed = self.face(style).measure("0" * widest) * style.size / 1000 + LIST_GAP
+            text_at = max(text_at, marker_at + needed)
         for number, item in enumerate(block.items, block.start):
             if block.marker == "decimal-dot":
                 marker = f"{number}."
