@@ -167,9 +167,16 @@ class Document:
             yield from section.blocks
 
     def headings(self) -> Iterator[Heading]:
-        for block in self.blocks():
-            if isinstance(block, Heading):
-                yield block
+        """Yield every heading in order, those inside list items included."""
+        def walk(blocks):
+            for block in blocks:
+                if isinstance(block, Heading):
+                    yield block
+                elif isinstance(block, ListBlock):
+                    for item in block.items:
+                        yield from walk(item.blocks)
+
+        yield from walk(self.blocks())
 
 
 def walk_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> Iterator[Paragraph]:

@@ -239,7 +239,7 @@ class _Setter:
         self.rule_colour = _rgb(colours.get("rule", "000000"))
         self._anchor_count = 0
         #: the headings' own anchors, which generated ones must not take
-        self.anchors = {h.anchor for h in _all_headings(document) if h.anchor is not None}
+        self.anchors = {h.anchor for h in document.headings() if h.anchor is not None}
         self._substitutes: dict[Face, dict[int, str]] = {}
         #: the TOC's page-number column (set when the TOC is set)
         self.toc_number_width = 0.0
@@ -821,23 +821,9 @@ class _Writer:
                              relative=0, thickness=0)
 
 
-def _all_headings(document: tree.Document):
-    """Every heading of the document, those inside list items included."""
-    def walk(blocks):
-        for block in blocks:
-            if isinstance(block, tree.Heading):
-                yield block
-            elif isinstance(block, tree.ListBlock):
-                for item in block.items:
-                    yield from walk(item.blocks)
-
-    for section in document.sections:
-        yield from walk(section.blocks)
-
-
 def _check_anchors(document: tree.Document) -> None:
     anchors: set[str] = set()
-    for heading in _all_headings(document):
+    for heading in document.headings():
         if heading.anchor is None:
             continue
         if heading.anchor in anchors:
