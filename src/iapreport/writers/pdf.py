@@ -239,7 +239,7 @@ class _Setter:
         self.rule_colour = _rgb(colours.get("rule", "000000"))
         self._anchor_count = 0
         #: the headings' own anchors, which generated ones must not take
-        self.anchors = {h.anchor for h in document.headings() if h.anchor is not None}
+        self.anchors = _check_anchors(document)
         self._substitutes: dict[Face, dict[int, str]] = {}
         #: the TOC's page-number column (set when the TOC is set)
         self.toc_number_width = 0.0
@@ -821,7 +821,8 @@ class _Writer:
                              relative=0, thickness=0)
 
 
-def _check_anchors(document: tree.Document) -> None:
+def _check_anchors(document: tree.Document) -> set[str]:
+    """Return the headings' anchors, having checked they are unique and that the TOC points to them."""
     anchors: set[str] = set()
     for heading in document.headings():
         if heading.anchor is None:
@@ -835,6 +836,7 @@ def _check_anchors(document: tree.Document) -> None:
                 if entry.anchor not in anchors:
                     raise WriterError(f"the table of contents entry {entry.text!r} points to "
                                       f"#{entry.anchor}, but no heading has that anchor")
+    return anchors
 
 
 def _date_formatter(document: tree.Document):
@@ -847,8 +849,7 @@ def _date_formatter(document: tree.Document):
 
 def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page], dict[str, int]]:
     """Set and paginate `document`: return the setter, the pages and each heading's page number."""
-    _check_anchors(document)
-    setter = _Setter(document, theme)
+    setter = _Setter(document, theme)  # checks the anchors first
     story = setter.story()
     page = theme.page
     paginator = _Paginator((page.height - page.margin_top - page.margin_bottom) * MM)
