@@ -227,21 +227,25 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
     """
     scale = size / 1000.0
     words: list = []
-    append = words.append
     pieces: list[Piece] = []  # of the word being read
     space_face: Face | None = None  # of the space before it, if any
     space_link: str | None = None
     split = _SPACE_RUN.split
+
+    def complete() -> None:
+        """The word read so far is complete: add it, with the space before it (if any)."""
+        width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
+        if space_face is not None and words and words[-1] is not BREAK:
+            words.append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+        else:
+            words.append(Word(pieces, width, 0.0, None, None))
+
     for run in runs:
         if run.line_break:
             if pieces:
-                width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
-                if space_face is not None and words and words[-1] is not BREAK:
-                    append(Word(pieces, width, space_face.space * scale, space_face, space_link))
-                else:
-                    append(Word(pieces, width, 0.0, None, None))
+                complete()
                 pieces = []
-            append(BREAK)
+            words.append(BREAK)
             space_face = None
             continue
         if not run.text:
@@ -251,24 +255,16 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
         measure = face.measure
         first = True
         for part in split(text_of(run, face)):
-            if not first:  # a space came before this part: the word read so far is complete
+            if not first:  # a space came before this part
                 if pieces:
-                    width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
-                    if space_face is not None and words and words[-1] is not BREAK:
-                        append(Word(pieces, width, space_face.space * scale, space_face, space_link))
-                    else:
-                        append(Word(pieces, width, 0.0, None, None))
+                    complete()
                     pieces = []
                 space_face, space_link = face, link
             first = False
             if part:
                 pieces.append(Piece(part, face, link, measure(part) * scale))
     if pieces:
-        width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
-        if space_face is not None and words and words[-1] is not BREAK:
-            append(Word(pieces, width, space_face.space * scale, space_face, space_link))
-        else:
-            append(Word(pieces, width, 0.0, None, None))
+        complete()
     return words
 
 
