@@ -181,10 +181,7 @@ def test_a_table_that_fits_a_page_moves_whole_but_a_long_one_splits():
 
 def test_digit_groups_keep_their_space_in_a_justified_line(tmp_path):
     """Justification widens word spaces and ties between words, never the space inside "1 077"."""
-    import re
-    import subprocess
-
-    from test_pdf import make_document
+    from test_pdf import make_document, word_boxes
 
     from iapreport.tree import Document, Paragraph, Section
 
@@ -193,10 +190,7 @@ def test_digit_groups_keep_their_space_in_a_justified_line(tmp_path):
     metadata = make_document("en").metadata
     document = Document(metadata, (Section((Paragraph((Run(text),), "body", "t"),)),))
     pdf.write_pdf(document, load_theme(), tmp_path / "x.pdf")
-    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "x.pdf"), "-"], check=True, capture_output=True,
-                           text=True).stdout
-    words = [(float(a), float(b), w) for a, b, w in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
-                                                               r'yMax="[\d.]+">([^<]*)<', boxes)]
+    words = word_boxes(tmp_path / "x.pdf")
     index = next(i for i, (_, _, w) in enumerate(words) if w == "1" and words[i + 1][2] == "077")
     group_gap = words[index + 1][0] - words[index][1]
     first_line = words[:6]  # "In 2017 the agency received 1": stretched word spaces
@@ -232,9 +226,8 @@ def test_a_glyph_wider_than_the_measure_is_no_room(face):
 
 def test_wide_list_numbers_never_overlap_their_text(tmp_path):
     import re
-    import subprocess
 
-    from test_pdf import make_document
+    from test_pdf import make_document, word_boxes
 
     from iapreport.tree import Document, ListBlock, ListItem, Paragraph, Section
 
@@ -242,11 +235,9 @@ def test_wide_list_numbers_never_overlap_their_text(tmp_path):
     document = Document(make_document("en").metadata,
                         (Section((ListBlock(items, "decimal-dot", start=99998),)),))
     pdf.write_pdf(document, load_theme(), tmp_path / "x.pdf")
-    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "x.pdf"), "-"], check=True, capture_output=True,
-                           text=True).stdout
-    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', boxes)
-    numbers = [float(x1) for x0, x1, w in words if re.fullmatch(r"\d+\.", w)]
-    texts = [float(x0) for x0, x1, w in words if w == "Item"]
+    words = word_boxes(tmp_path / "x.pdf")
+    numbers = [x1 for x0, x1, w in words if re.fullmatch(r"\d+\.", w)]
+    texts = [x0 for x0, x1, w in words if w == "Item"]
     assert len(numbers) == len(texts) == 3
     assert max(numbers) < min(texts)
     # an ordinary list keeps the theme's indent

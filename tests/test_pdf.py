@@ -184,6 +184,13 @@ class Pdf:
                               check=True, capture_output=True, text=True).stdout
 
 
+def word_boxes(path: Path) -> list[tuple[float, float, str]]:
+    """(left, right, word) of every word poppler finds in the PDF at `path`, in reading order."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [(float(x0), float(x1), word) for x0, x1, word in
+            re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', out)]
+
+
 def tokens(text: str) -> set[str]:
     """Words of `text`, case-folded; lines ending in a hyphen are read both joined and not."""
     joined = re.sub(r"(?<=\w)-\n(?=\w)", "", text)
