@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
@@ -145,6 +144,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    import json
+
     from .load import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

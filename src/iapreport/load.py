@@ -12,8 +12,6 @@ position; JSON is first checked by the json module so its syntax errors read as 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -502,6 +500,8 @@ def _pairs(ctx: _Ctx, node: yaml.MappingNode, path: str):
 
 
 def _unknown(ctx: _Ctx, key_node: yaml.Node, path: str, key: str, known: tuple[str, ...]) -> None:
+    import difflib  # only when a key is unknown: not on every build
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(known)
     ctx.error(key_node, path, f"unknown field {key!r}", hint)
@@ -597,6 +597,8 @@ def _join_surrogate_pairs(text: str) -> str:
 
 def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
     if is_json:
+        import json  # only for JSON input
+
         text = _join_surrogate_pairs(text)
         try:
             json.loads(text)
@@ -828,6 +830,8 @@ def _updates(ctx: _Ctx, raw: Any, rpath: str, meetings: dict[int, yaml.Node], sc
             else:
                 seen[u["meeting"]] = un["meeting"]
         if _ok(u["rating"]) and scale is not None and u["rating"] not in scale.values:
+            import difflib  # only when a rating is unknown: not on every build
+
             close = difflib.get_close_matches(u["rating"], scale.values, n=1, cutoff=0.6)
             hint = (f"did you mean {close[0]!r}? " if close else "") + "allowed: " + ", ".join(scale.values)
             ctx.error(un["rating"], f"{upath}.rating", f"unknown rating {u['rating']!r}", hint)
