@@ -136,6 +136,15 @@ class Ties:
         return block
 
     def paragraph(self, paragraph: tree.Paragraph) -> tree.Paragraph:
-        # runs are tied one by one: a tie never crosses a change of emphasis or a link
-        return dataclasses.replace(paragraph, runs=tuple(
-            run if run.line_break else dataclasses.replace(run, text=self(run.text)) for run in paragraph.runs))
+        # runs are tied one by one: a tie never crosses a change of emphasis or a link; a run or
+        # paragraph without ties is kept as it is (most are: no copies to make)
+        runs = []
+        changed = False
+        for run in paragraph.runs:
+            if not run.line_break:
+                text = self(run.text)
+                if text != run.text:
+                    run = dataclasses.replace(run, text=text)
+                    changed = True
+            runs.append(run)
+        return dataclasses.replace(paragraph, runs=tuple(runs)) if changed else paragraph

@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 from .. import tree
 from . import WriterError
+from ._truetype import FontError, TrueTypeFont
 
 #: lines in a row that may end with an added hyphen (as set for Word in the DOCX)
 MAX_HYPHENATED_LINES = 3
@@ -58,7 +56,7 @@ _ADDRESS_LIKE = re.compile(r"://|@|/|\bwww\.|[^\W_]\.[^\W\d_]{2,}")
 
 
 class Face:
-    """One TrueType face, registered with reportlab once per process, with its advance widths.
+    """One TrueType face, read once per process, with its advance widths.
 
     `measure` returns widths in thousandths of the font size; results are cached by text, since
     reports repeat their words.
@@ -66,15 +64,15 @@ class Face:
 
     __slots__ = ("name", "font", "widths", "default", "coverage", "space", "_cache")
 
-    def __init__(self, name: str, font: TTFont):
+    def __init__(self, name: str, font: TrueTypeFont):
         self.name = name
         self.font = font
-        widths = dict(font.face.charWidths)
-        widths[0xA0] = widths.get(0x20, font.face.defaultWidth)  # drawn as a space (code 32)
+        widths = font.char_widths()
+        self.default = font.glyph_width(0)
+        widths[0xA0] = widths.get(0x20, self.default)  # drawn as a space (code 32)
         widths[0xAD] = 0  # a soft hyphen is never drawn: only a place to break (with a hyphen)
         self.widths = widths
-        self.default = font.face.defaultWidth
-        self.coverage = frozenset(map(chr, font.face.charToGlyph))
+        self.coverage = frozenset(map(chr, font.cmap))
         self.space = widths.get(0x20, self.default)
         self._cache: dict[str, float] = {}
 
@@ -94,7 +92,7 @@ _faces: dict[Path, Face] = {}
 
 
 def load_face(path: Path) -> Face:
-    """Return the face of the TrueType file `path`, registering it with reportlab on first use."""
+    """Return the face of the TrueType file `path`, reading it on first use."""
     path = Path(path).resolve()
     with _font_lock:
         face = _faces.get(path)
@@ -102,17 +100,11 @@ def load_face(path: Path) -> Face:
             return face
         if not path.is_file():
             raise WriterError(f"font file {path} does not exist")
-        base = re.sub(r"[^A-Za-z0-9_-]", "", path.stem) or "Font"
-        name, n = base, 1
-        known = set(pdfmetrics.getRegisteredFontNames())
-        while name in known:
-            n += 1
-            name = f"{base}-{n}"
         try:
-            font = TTFont(name, str(path))
-        except Exception as exc:  # reportlab raises assorted errors for unusable files
+            font = TrueTypeFont(path.read_bytes(), str(path))
+        except (OSError, FontError) as exc:
             raise WriterError(f"cannot use font file {path}: {exc}") from exc
-        pdfmetrics.registerFont(font)
+        name = font.postscript_name
         face = _faces[path] = Face(name, font)
         return face
 

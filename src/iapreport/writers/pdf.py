@@ -11,33 +11,31 @@ Three steps, each done once:
    orphans); a table that fits on a page is moved whole, a longer one splits between rows with
    its header rows repeated and a single body row alone on a page only where the page is otherwise
    empty; sections and page breaks start new pages.
-3. *Draw*: pages are drawn in order on a reportlab canvas, which embeds the fonts as subsets and
-   writes outline, links and metadata. Since pagination is finished before the first page is
+3. *Draw*: pages are drawn in order into a `_pdffile.PdfFile`, which embeds the fonts as subsets
+   and writes outline, links and metadata. Since pagination is finished before the first page is
    drawn, the table of contents prints the true page numbers directly: one layout pass.
 
 Every character is checked against the cmap of the face that will draw it, so a missing glyph is an
 error naming the paragraph's `source` instead of a silent box. Page numbers are physical: the
-cover is page 1 (it shows no number). Output is byte-identical for identical input: invariant
-mode, dates from the metadata (or ``SOURCE_DATE_EPOCH``), no random identifiers.
+cover is page 1 (it shows no number). Output is byte-identical for identical input: dates from the
+metadata (or ``SOURCE_DATE_EPOCH``), identifiers and subset tags derived from the content.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfgen.canvas import Canvas
 
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
+from ._pdffile import FontSubsets, Info, PdfFile, num, nums
 from ._lines import EPSILON, RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
 
 __all__ = ["write_pdf"]
@@ -606,63 +604,31 @@ class _Paginator:
 # drawing
 
 
-class _OtherSubset(Exception):
-    """A character lives outside a font's first subset."""
-
-
-class _SubsetTable(dict):
-    """A `str.translate` table: character -> its one-byte code in the first subset of a font."""
-
-    def __init__(self, font, doc):
-        super().__init__()
-        self.font, self.doc = font, doc
-        font.splitString(" ", doc)  # makes sure the font's first subset exists in this document
-        self.name = font.getSubsetInternalName(0, doc)
-
-    def __missing__(self, code: int) -> str:
-        [(subset, data)] = self.font.splitString(chr(code), self.doc)
-        if subset != 0:
-            raise _OtherSubset
-        self[code] = char = chr(data[0])
-        return char
-
-
 class _Painter:
-    """Draws set lines on a reportlab canvas, writing text operators directly."""
+    """Draws set lines on the PDF's pages, writing text operators directly."""
 
-    def __init__(self, canvas: Canvas, link_colour, rule_colour):
-        self.canvas = canvas
-        self.doc = canvas._doc
+    def __init__(self, pdf: PdfFile, link_colour, rule_colour):
+        self.pdf = pdf
         self.link_colour = link_colour
         self.rule_colour = rule_colour
-        self._tables: dict[Face, _SubsetTable] = {}
+        self._fonts: dict[Face, FontSubsets] = {}
 
     @property
     def code(self) -> list[str]:
-        """The current page's content operators (the canvas starts a new list on every page)."""
-        return self.canvas._code
+        """The current page's content operators (a new list on every page)."""
+        return self.pdf.code
 
     def encode(self, face: Face, text: str) -> list[tuple[str, str]]:
-        """Return (font resource name, hex string) chunks of `text` in the face's subsets.
-
-        reportlab assigns each character a code in a subset of 256 as it first meets it. Text whose
-        characters all sit in the first subset (all of a report, usually) is encoded by one
-        `str.translate` through a table that asks reportlab only about characters it has not seen.
-        """
-        table = self._tables.get(face)
-        if table is None:
-            table = self._tables[face] = _SubsetTable(face.font, self.doc)
-        try:
-            return [(table.name, text.translate(table).encode("latin-1").hex())]
-        except _OtherSubset:
-            font = face.font
-            return [(font.getSubsetInternalName(subset, self.doc), data.hex())
-                    for subset, data in font.splitString(text, self.doc)]
+        """Return (font resource name, hex string) chunks of `text` in the face's subsets."""
+        fonts = self._fonts.get(face)
+        if fonts is None:
+            fonts = self._fonts[face] = self.pdf.fonts(face.font)
+        return fonts.encode(text)
 
     def text(self, block: _Text, x0: float, top: float) -> None:
         code = self.code
         size = block.size
-        size_str = fp_str(size)
+        size_str = num(size)
         x_left = x0 + block.left
         if block.background is not None:
             width = max(line.offset + line.available for line in block.lines)
@@ -671,7 +637,7 @@ class _Painter:
         if block.bullet is not None:  # first, so that text extraction reads it before the item
             text, face, at = block.bullet
             chunks = " ".join(f"{name} {size_str} Tf <{data}> Tj" for name, data in self.encode(face, text))
-            code.append(f"BT 1 0 0 1 {fp_str(x0 + at)} {fp_str(top - size)} Tm 0 Tw {fp_str(*colour)} rg {chunks} ET")
+            code.append(f"BT 1 0 0 1 {num(x0 + at)} {num(top - size)} Tm 0 Tw {nums(*colour)} rg {chunks} ET")
         for number, line in enumerate(block.lines):
             baseline = top - size - number * block.leading
             x = x_left + line.offset
@@ -681,19 +647,19 @@ class _Painter:
             elif block.align == "right":
                 x += slack
             spacing = slack / line.spaces if line.justify else 0.0
-            ops = [f"BT 1 0 0 1 {fp_str(x)} {fp_str(baseline)} Tm {fp_str(spacing)} Tw"]
+            ops = [f"BT 1 0 0 1 {num(x)} {num(baseline)} Tm {num(spacing)} Tw"]
             current_colour = None
             links = []
             position = x
             for fragment in line.fragments:
                 wanted = self.link_colour if (fragment.link and self.link_colour) else colour
                 if wanted != current_colour:
-                    ops.append(f"{fp_str(*wanted)} rg")
+                    ops.append(f"{nums(*wanted)} rg")
                     current_colour = wanted
                 if spacing and "\xa0" in fragment.text and RIGID_NBSP.search(fragment.text):
-                    # reportlab draws a no-break space as code 32, which Tw widens: inside a number
+                    # a no-break space is drawn as code 32, which Tw widens: inside a number
                     # take the extra back, so that "1 077" keeps its normal space
-                    back = fp_str(spacing * 1000 / size)
+                    back = num(spacing * 1000 / size)
                     parts = RIGID_NBSP.split(fragment.text)
                     for index, part in enumerate(parts):
                         chunks = self.encode(fragment.face, part + "\xa0" if index < len(parts) - 1 else part)
@@ -713,11 +679,10 @@ class _Painter:
             ops.append("ET")
             code.append(" ".join(ops))
             for url, start, end in links:
-                self.canvas.linkURL(url, (start, baseline - 0.25 * size, end, baseline + 0.9 * size),
-                                    relative=0, thickness=0)
+                self.pdf.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url)
 
     def fill_rect(self, colour, x: float, y: float, width: float, height: float) -> None:
-        self.code.append(f"q {fp_str(*colour)} rg {fp_str(x, y, width, height)} re f Q")
+        self.code.append(f"q {nums(*colour)} rg {nums(x, y, width, height)} re f Q")
 
     def table(self, table: _Table, x0: float, top: float) -> None:
         y = top
@@ -731,20 +696,20 @@ class _Painter:
                 offset = (row.height - CELL_PADDING_TOP - CELL_PADDING - cell.height) / 2
                 for dy, text in cell.content:
                     self.text(text, x + CELL_PADDING, y - CELL_PADDING_TOP - offset - dy)
-                grid.append(f"{fp_str(x, y - row.height, cell.width, row.height)} re")
+                grid.append(f"{nums(x, y - row.height, cell.width, row.height)} re")
             y -= row.height
         if grid:
-            self.code.append(f"q {fp_str(RULE_WIDTH)} w {fp_str(*self.rule_colour)} RG {' '.join(grid)} S Q")
+            self.code.append(f"q {num(RULE_WIDTH)} w {nums(*self.rule_colour)} RG {' '.join(grid)} S Q")
 
 
 class _Writer:
-    def __init__(self, setter: _Setter, pages: list[_Page], heading_pages: dict[str, int], canvas: Canvas):
+    def __init__(self, setter: _Setter, pages: list[_Page], heading_pages: dict[str, int], pdf: PdfFile):
         self.setter = setter
         self.theme = setter.theme
         self.pages = pages
         self.heading_pages = heading_pages
-        self.canvas = canvas
-        self.painter = _Painter(canvas, setter.link_colour, setter.rule_colour or (0, 0, 0))
+        self.pdf = pdf
+        self.painter = _Painter(pdf, setter.link_colour, setter.rule_colour or (0, 0, 0))
         page = self.theme.page
         self.x0 = page.margin_left * MM
         self.top = (page.height - page.margin_top) * MM
@@ -782,14 +747,13 @@ class _Writer:
                     if block.anchor is not None:
                         self.heading(block, self.top - y)
                     self.painter.text(block, self.x0, self.top - y)
-            self.canvas.showPage()
+            self.pdf.end_page()
 
     def heading(self, block: _Text, top: float) -> None:
-        canvas = self.canvas
-        canvas.bookmarkHorizontal(block.anchor, self.x0, top)
+        self.pdf.destination(block.anchor, self.x0, top)
         if block.outline is not None:
             level = max(min(block.level - 1, self.outline_level + 1), 0)
-            canvas.addOutlineEntry(block.outline, block.anchor, level, closed=False)
+            self.pdf.outline_entry(block.outline, block.anchor, level)
             self.outline_level = level
 
     def toc_entry(self, block: _Text, top: float) -> None:
@@ -803,22 +767,21 @@ class _Writer:
         # leader dots on a grid common to all entries, so they line up down the page
         start = (int((end + TOC_GAP) / TOC_DOT_STEP) + 1) * TOC_DOT_STEP
         stop = width - number_width - TOC_GAP
-        colour = fp_str(*block.colour)
+        colour = nums(*block.colour)
         if stop > start:
             dots = int((stop - start) / TOC_DOT_STEP)
-            y = fp_str(baseline + 0.6)
-            painter.code.append(f"q {colour} RG 0.8 w 1 J [0 {fp_str(TOC_DOT_STEP)}] 0 d "
-                                f"{fp_str(self.x0 + start)} {y} m {fp_str(self.x0 + start + dots * TOC_DOT_STEP)} {y} l S Q")
+            y = num(baseline + 0.6)
+            painter.code.append(f"q {colour} RG 0.8 w 1 J [0 {num(TOC_DOT_STEP)}] 0 d "
+                                f"{num(self.x0 + start)} {y} m {num(self.x0 + start + dots * TOC_DOT_STEP)} {y} l S Q")
         page = self.heading_pages.get(block.toc_anchor)
         if page is None:  # checked before layout; a heading that was never placed
             raise WriterError(f"the table of contents points to #{block.toc_anchor}, which was never drawn")
         face = block.toc_face
         number = str(page)
         x = self.x0 + width - face.measure(number) * block.size / 1000
-        chunks = " ".join(f"{name} {fp_str(block.size)} Tf <{data}> Tj" for name, data in painter.encode(face, number))
-        painter.code.append(f"BT 1 0 0 1 {fp_str(x)} {fp_str(baseline)} Tm 0 Tw {colour} rg {chunks} ET")
-        self.canvas.linkRect("", block.toc_anchor, (self.x0 + block.left, top - block.height, self.x0 + width, top),
-                             relative=0, thickness=0)
+        chunks = " ".join(f"{name} {num(block.size)} Tf <{data}> Tj" for name, data in painter.encode(face, number))
+        painter.code.append(f"BT 1 0 0 1 {num(x)} {num(baseline)} Tm 0 Tw {colour} rg {chunks} ET")
+        self.pdf.link_anchor((self.x0 + block.left, top - block.height, self.x0 + width, top), block.toc_anchor)
 
 
 def _check_anchors(document: tree.Document) -> set[str]:
@@ -839,12 +802,16 @@ def _check_anchors(document: tree.Document) -> set[str]:
     return anchors
 
 
-def _date_formatter(document: tree.Document):
-    """Return a formatter for CreationDate/ModDate, or None to let SOURCE_DATE_EPOCH decide."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return None  # reportlab's invariant timestamp reads it
-    stamp = f"D:{document.metadata.date:%Y%m%d}000000+00'00'"
-    return lambda *_: stamp
+def _pdf_date(document: tree.Document) -> str:
+    """CreationDate/ModDate: ``SOURCE_DATE_EPOCH`` (reproducible builds) if set, else the report's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise WriterError(f"SOURCE_DATE_EPOCH must be a count of seconds, not {epoch!r}") from None
+        return f"D:{moment:%Y%m%d%H%M%S}+00'00'"
+    return f"D:{document.metadata.date:%Y%m%d}000000+00'00'"
 
 
 def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page], dict[str, int]]:
@@ -863,29 +830,13 @@ def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str
     """Write `document` as a PDF to `path`, styled by `theme`."""
     setter, pages, heading_pages = layout(document, theme)
     md = document.metadata
-    page = theme.page
-    regular = setter.face(theme.style("body"))
-    with atomic_output(path) as tmp:
-        canvas = Canvas(str(tmp), pagesize=(page.width * MM, page.height * MM), invariant=1, pageCompression=1,
-                        initialFontName=regular.name, lang=md.language)
-        formatter = _date_formatter(document)
-        if formatter is not None:
-            canvas.setDateFormatter(formatter)
-        canvas.setTitle(md.title)
-        canvas.setAuthor(md.author)
-        canvas.setSubject(md.subject)
-        canvas.setCreator("iapreport")
-        canvas.setKeywords(list(md.keywords))
-        canvas.setViewerPreference("DisplayDocTitle", "true")
-        canvas.showOutline()
-        _Writer(setter, pages, heading_pages, canvas).run()
-        with _config_lock:  # reportlab reads this switch from its global configuration
-            saved = rl_config.useA85
-            rl_config.useA85 = 0  # binary streams: smaller, and no pure-Python ASCII85 encoder
-            try:
-                canvas.save()
-            finally:
-                rl_config.useA85 = saved
-
-
-_config_lock = threading.Lock()
+    info = Info(title=md.title, author=md.author, subject=md.subject, keywords=", ".join(md.keywords),
+                creator="iapreport", language=md.language, date=_pdf_date(document))
+    pdf = PdfFile(theme.page.width * MM, theme.page.height * MM, info)
+    try:
+        _Writer(setter, pages, heading_pages, pdf).run()
+    except BaseException:
+        pdf.close()
+        raise
+    with atomic_output(path) as tmp, open(tmp, "wb") as out:
+        pdf.write(out)

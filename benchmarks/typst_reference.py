@@ -1,0 +1,171 @@
+"""Time Typst on the same text as our PDF build, on this machine, now: the yardstick of issue 4.
+
+The absolute target ("no slower than Typst, 0.29 s") was measured on another machine; this one's
+speed varies twofold with its other tenants. So both are run here, alternately, on the same
+document: our `iapreport build --format pdf` as a whole process, and Typst (the `typst` package
+from PyPI, the Typst compiler as a Python extension) compiling a Typst source written from the
+same document tree, with the same page, fonts, justification, hyphenation, outline and table.
+
+Typst is timed two ways: a whole process (`python -c "import typst; typst.compile(...)"`, which
+adds Python's start, ≈0.03 s, to Typst's own) and the `compile` call alone, inside that process
+(what the `typst` binary would need at best). The ratio printed uses the call alone: the figure
+least favourable to us.
+
+    pip install typst   # not a dependency of iapreport: only this benchmark needs it
+    python benchmarks/typst_reference.py [--repeat 7] [--lang en,ru] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "kazakhstan-2018.yaml"
+
+
+def _string(text: str) -> str:
+    """A Typst string literal: inserted as plain text, nothing in it read as markup."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def _runs(runs) -> str:
+    parts = []
+    for run in runs:
+        if run.line_break:
+            parts.append("#linebreak()")
+            continue
+        content = f"#{_string(run.text)}"
+        if run.bold:
+            content = f"#strong[{content}]"
+        if run.italic:
+            content = f"#emph[{content}]"
+        if run.link:
+            content = f"#link({_string(run.link)})[{content}]"
+        parts.append(content)
+    return "".join(parts)
+
+
+def _blocks(blocks, theme, out: list[str]) -> None:
+    from iapreport import tree
+
+    for block in blocks:
+        if isinstance(block, tree.Heading):
+            style = theme.style(block.style)
+            upper = block.text.upper() if style.upper else block.text
+            out.append(f"#heading(level: {block.level}, outlined: {str(block.toc).lower()}, "
+                       f"bookmarked: {str(block.outline).lower()})[#text(size: {style.size}pt)"
+                       f"[#{_string(upper)}]]\n")
+        elif isinstance(block, tree.Paragraph):
+            style = theme.style(block.style)
+            align = {"justify": "left"}.get(style.align, style.align)
+            out.append(f"#block(spacing: {style.space_after}pt)[#set text(size: {style.size}pt); "
+                       f"#set par(justify: {str(style.align == 'justify').lower()}); "
+                       f"#align({align})[{_runs(block.runs)}]]\n")
+        elif isinstance(block, tree.ListBlock):
+            kind = "list" if block.marker == "bullet" else "enum"
+            start = f"start: {block.start}, " if kind == "enum" else ""
+            items = []
+            for item in block.items:
+                inner: list[str] = []
+                _blocks(item.blocks, theme, inner)
+                items.append("[" + "".join(inner) + "]")
+            out.append(f"#{kind}({start}{', '.join(items)})\n")
+        elif isinstance(block, tree.Table):
+            columns = ", ".join(f"{w}pt" for w in block.widths)
+            cells = []
+            for index, row in enumerate(block.rows):
+                row_cells = []
+                for cell in row.cells:
+                    paras = "".join(f"[{_runs(p.runs)}]" for p in cell.paragraphs) or "[]"
+                    row_cells.append(f"table.cell(colspan: {cell.colspan})[#{{ {paras.replace('][', '] + parbreak() + [')} }}]")
+                if index < block.header_rows:
+                    cells.append("table.header(" + ", ".join(row_cells) + ")")
+                else:
+                    cells.extend(row_cells)
+            out.append(f"#table(columns: ({columns},), {', '.join(cells)})\n")
+        elif isinstance(block, tree.TableOfContents):
+            out.append(f"#outline(title: [#{_string(block.title)}], depth: 2)\n")
+        elif isinstance(block, tree.PageBreak):
+            out.append("#pagebreak(weak: true)\n")
+
+
+def typst_source(document, theme) -> str:
+    """Return a Typst source of `document`: the same text and, as far as Typst allows, layout."""
+    page, serif = theme.page, theme.fonts["serif"]
+    base = theme.style("body")
+    lang = document.metadata.language.split("-")[0]
+    out = [
+        f'#set document(title: {_string(document.metadata.title)}, author: {_string(document.metadata.author)})\n',
+        f"#set page(paper: \"a4\", margin: (top: {page.margin_top}mm, bottom: {page.margin_bottom}mm, "
+        f"left: {page.margin_left}mm, right: {page.margin_right}mm), numbering: \"1\")\n",
+        f'#set text(font: {_string(serif.family)}, size: {base.size}pt, lang: "{lang}", hyphenate: true)\n',
+        f"#set par(justify: true, leading: {base.size * (base.leading - 1):.2f}pt)\n",
+        f'#show heading: set text(font: {_string(theme.fonts["sans"].family)})\n',
+    ]
+    for section in document.sections:
+        if section.running_header:
+            out.append(f"#set page(header: align(right, text(size: 8pt)[#{_string(section.running_header)}]))\n")
+        _blocks(section.blocks, theme, out)
+        out.append("#pagebreak(weak: true)\n")
+    return "".join(out)
+
+
+TIMED_TYPST = r"""
+import sys, time
+import typst
+start = time.perf_counter()
+typst.compile(sys.argv[1], output=sys.argv[2], font_paths=sys.argv[3:], ignore_system_fonts=True)
+print(time.perf_counter() - start)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--lang", default="en,ru")
+    parser.add_argument("--keep", type=Path, help="keep the Typst sources and PDFs here")
+    args = parser.parse_args()
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        raise SystemExit("this benchmark needs the typst package: pip install typst")
+    from iapreport.compose import compose
+    from iapreport.load import load
+    from iapreport.theme import load_theme
+
+    report, theme = load(SAMPLE), load_theme()
+    fonts = sorted({str(Path(f.regular).parent) for f in theme.fonts.values()})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        outdir = args.keep or Path(tmp)
+        outdir.mkdir(parents=True, exist_ok=True)
+        print(f"{'lang':<6}{'iapreport':>11}{'typst proc':>12}{'typst call':>12}{'ratio':>8}  (seconds, best of {args.repeat})")
+        for lang in args.lang.split(","):
+            source = outdir / f"{SAMPLE.stem}.{lang}.typ"
+            source.write_text(typst_source(compose(report, lang), theme), encoding="utf-8")
+            ours, proc, call = [], [], []
+            command = [sys.executable, "-m", "iapreport", "build", str(SAMPLE), "--lang", lang, "--format", "pdf",
+                       "-o", str(outdir)]
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)  # warm-up: bytecode, cache
+            for _ in range(args.repeat):  # alternate, so both see the same machine
+                start = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                ours.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                out = subprocess.run([sys.executable, "-c", TIMED_TYPST, str(source),
+                                      str(outdir / f"{SAMPLE.stem}.{lang}.typst.pdf"), *fonts],
+                                     env=env, check=True, capture_output=True, text=True).stdout
+                proc.append(time.perf_counter() - start)
+                call.append(float(out))
+            print(f"{lang:<6}{min(ours):>11.3f}{min(proc):>12.3f}{min(call):>12.3f}{min(ours) / min(call):>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
