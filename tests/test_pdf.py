@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -617,3 +618,29 @@ def test_a_lead_in_paragraph_keeps_with_the_next_block(tmp_path, theme):
     pages = pages_with(filler, keep=True)
     assert "follows:" not in pages[0]
     assert re.search(r"follows:\s*\n\s*1\.", pages[1])
+
+
+def test_a_face_with_more_than_256_characters_gets_more_subsets_and_all_extract(tmp_path):
+    """A simple TrueType font holds 256 codes: the 257th character of a face starts a second subset,
+    which must draw and extract like the first."""
+    from iapreport.writers._lines import load_face
+
+    face = load_face(load_theme().fonts["serif"].regular)
+    letters = sorted(c for c in face.coverage if c.isalpha() and unicodedata.normalize("NFKC", c) == c)[:420]
+    assert len(letters) == 420
+    words = ["".join(letters[i:i + 10]) for i in range(0, len(letters), 10)]
+    document = make_document("en", extra=(para(" ".join(words), "annex.alphabet"),))
+    path = tmp_path / "x.pdf"
+    write_pdf(document, load_theme(), path)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    assert len(re.findall(r"^[A-Z]{6}\+PTSerif-Regular ", fonts, re.M)) >= 2
+    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+    text = Pdf(path, document).text()
+    assert set(words) <= set(re.sub(r"(?<=\w)-\n(?=\w)", "", text).split())
+
+
+def test_a_bad_source_date_epoch_is_an_error_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "next tuesday")
+    with pytest.raises(WriterError, match="SOURCE_DATE_EPOCH"):
+        write_pdf(make_document("en"), load_theme(), tmp_path / "x.pdf")
+    assert not list(tmp_path.iterdir())
