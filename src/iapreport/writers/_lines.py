@@ -216,48 +216,69 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
 
     `face_of` picks a run's face; `text_of` returns the run's text as drawn (upper-cased,
     glyph-checked). Runs of spaces count as one space; spaces at the start and after a break go.
+    A word may span runs ("**bold**,"): it is complete at the next space, break or the end.
     """
     scale = size / 1000.0
     words: list = []
-    pieces: list[Piece] = []  # of the word being read
+    append = words.append
+    pieces: list[Piece] = []  # of the word still open at the end of the last run
     space_face: Face | None = None  # of the space before it, if any
     space_link: str | None = None
     split = _SPACE_RUN.split
-
-    def complete() -> None:
-        """The word read so far is complete: add it, with the space before it (if any)."""
-        width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
-        if space_face is not None and words and words[-1] is not BREAK:
-            words.append(Word(pieces, width, space_face.space * scale, space_face, space_link))
-        else:
-            words.append(Word(pieces, width, 0.0, None, None))
-
     for run in runs:
         if run.line_break:
             if pieces:
-                complete()
+                _complete(words, pieces, space_face, space_link, scale)
                 pieces = []
-            words.append(BREAK)
+            append(BREAK)
             space_face = None
             continue
         if not run.text:
             continue
         face = face_of(run)
         link = run.link
+        known = face._cache.get
         measure = face.measure
-        first = True
-        for part in split(text_of(run, face)):
-            if not first:  # a space came before this part
-                if pieces:
-                    complete()
-                    pieces = []
-                space_face, space_link = face, link
-            first = False
-            if part:
-                pieces.append(Piece(part, face, link, measure(part) * scale))
+        parts = split(text_of(run, face))
+        head = parts[0]  # continues the open word: no space before it
+        if head:
+            width = known(head)
+            pieces.append(Piece(head, face, link, (measure(head) if width is None else width) * scale))
+        if len(parts) == 1:
+            continue
+        if pieces:  # a space follows: the open word is complete
+            _complete(words, pieces, space_face, space_link, scale)
+            pieces = []
+        space_face, space_link = face, link
+        space = face.space * scale
+        spaced = bool(words) and words[-1] is not BREAK
+        last = len(parts) - 1
+        for index in range(1, last):  # whole words, between two spaces of this run (never empty)
+            part = parts[index]
+            width = known(part)
+            width = (measure(part) if width is None else width) * scale
+            if spaced:
+                append(Word([Piece(part, face, link, width)], width, space, face, link))
+            else:
+                append(Word([Piece(part, face, link, width)], width, 0.0, None, None))
+                spaced = True
+        tail = parts[last]
+        if tail:
+            width = known(tail)
+            pieces.append(Piece(tail, face, link, (measure(tail) if width is None else width) * scale))
     if pieces:
-        complete()
+        _complete(words, pieces, space_face, space_link, scale)
     return words
+
+
+def _complete(words: list, pieces: list[Piece], space_face: Face | None, space_link: str | None,
+              scale: float) -> None:
+    """Add the word made of `pieces`, with the space before it (none at the start or after a break)."""
+    width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
+    if space_face is not None and words and words[-1] is not BREAK:
+        words.append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+    else:
+        words.append(Word(pieces, width, 0.0, None, None))
 
 
 #: a no-break space inside a number ("1 077"): justification leaves it as it is

@@ -287,7 +287,9 @@ class _Setter:
              splittable: bool = True, in_cell: bool = False) -> _Text:
         size = style.size
         plain = "".join(" " if run.line_break else run.text for run in runs)
-        long_token = any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token) for token in plain.split())
+        tokens = plain.split()
+        long_token = (max(map(len, tokens), default=0) >= LONG_TOKEN
+                      and any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token) for token in tokens))
         align = align or style.align
         if align == "justify" and long_token:
             # justified, the line before an address that cannot be hyphenated would open wide gaps
