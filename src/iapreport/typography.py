@@ -10,7 +10,6 @@ stays the same to a reader, only where lines may break changes.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Iterable
 
@@ -107,11 +106,11 @@ class Ties:
     # -- the tree --------------------------------------------------------------------------------
 
     def document(self, document: tree.Document) -> tree.Document:
-        sections = tuple(dataclasses.replace(section, blocks=self.blocks(section.blocks),
+        sections = tuple(section._replace(blocks=self.blocks(section.blocks),
                                              running_header=self(section.running_header)
                                              if section.running_header else None)
                          for section in document.sections)
-        return dataclasses.replace(document, sections=sections)
+        return document._replace(sections=sections)
 
     def blocks(self, blocks: tuple[tree.Block, ...]) -> tuple[tree.Block, ...]:
         return tuple(self.block(block) for block in blocks)
@@ -120,18 +119,18 @@ class Ties:
         if isinstance(block, tree.Paragraph):
             return self.paragraph(block)
         if isinstance(block, tree.Heading):
-            return dataclasses.replace(block, text=self(block.text),
+            return block._replace(text=self(block.text),
                                        toc_text=self(block.toc_text) if block.toc_text else None)
         if isinstance(block, tree.ListBlock):
-            return dataclasses.replace(block, items=tuple(tree.ListItem(self.blocks(item.blocks))
+            return block._replace(items=tuple(tree.ListItem(self.blocks(item.blocks))
                                                           for item in block.items))
         if isinstance(block, tree.Table):
-            return dataclasses.replace(block, rows=tuple(
-                tree.Row(tuple(dataclasses.replace(cell, paragraphs=tuple(self.paragraph(p) for p in cell.paragraphs))
+            return block._replace(rows=tuple(
+                tree.Row(tuple(cell._replace(paragraphs=tuple(self.paragraph(p) for p in cell.paragraphs))
                                for cell in row.cells))
                 for row in block.rows))
         if isinstance(block, tree.TableOfContents):
-            return dataclasses.replace(block, entries=tuple(dataclasses.replace(e, text=self(e.text))
+            return block._replace(entries=tuple(e._replace(text=self(e.text))
                                                             for e in block.entries))
         return block
 
@@ -144,7 +143,7 @@ class Ties:
             if not run.line_break:
                 text = self(run.text)
                 if text != run.text:
-                    run = dataclasses.replace(run, text=text)
+                    run = run._replace(text=text)
                     changed = True
             runs.append(run)
-        return dataclasses.replace(paragraph, runs=tuple(runs)) if changed else paragraph
+        return paragraph._replace(runs=tuple(runs)) if changed else paragraph
