@@ -363,8 +363,8 @@ def test_updates_appear_in_meeting_order_whatever_their_order_in_the_file(veridi
     import dataclasses
 
     rec = veridia_report.chapters[0].recommendations[0]
-    shuffled = dataclasses.replace(rec, updates=tuple(reversed(rec.updates)))
-    chapter = dataclasses.replace(veridia_report.chapters[0], recommendations=(shuffled,))
+    shuffled = rec._replace(updates=tuple(reversed(rec.updates)))
+    chapter = veridia_report.chapters[0]._replace(recommendations=(shuffled,))
     report = dataclasses.replace(veridia_report, chapters=(chapter,))
     headings = [h.text for h in compose(report, "en").headings() if h.level == 3]
     assert headings == ["22nd ACN Monitoring Meeting, March 2020", "23rd ACN Monitoring Meeting, October 2020",

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 FORMAT = "iapreport/1"
 
 
-@dataclass(frozen=True)
-class Localized:
+class Localized(NamedTuple):
     """One human-readable field in several languages.
 
     `universal` is set when the data gave a plain string (allowed for names and codes): it then
@@ -46,16 +45,14 @@ class Localized:
         return tuple(code for code, _ in self.texts)
 
 
-@dataclass(frozen=True)
-class Expert:
+class Expert(NamedTuple):
     """A member of the assessment team of one monitoring meeting."""
 
     name: Localized
     affiliation: Localized
 
 
-@dataclass(frozen=True)
-class Meeting:
+class Meeting(NamedTuple):
     """A monitoring (plenary) meeting at which the progress update was assessed."""
 
     number: int
@@ -66,8 +63,7 @@ class Meeting:
     sources: Localized | None = None
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """What one meeting found about one recommendation."""
 
     meeting: int
@@ -77,8 +73,7 @@ class Update:
     conclusion: Localized | None = None
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     """One recommendation of the monitoring report and every update on it since.
 
     `number` is the label as printed: ``"7"`` or a dotted label such as ``"1.1"``.
@@ -90,8 +85,7 @@ class Recommendation:
     updates: tuple[Update, ...] = ()
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(NamedTuple):
     """A chapter (or pillar) of the report, grouping recommendations in file order."""
 
     number: str

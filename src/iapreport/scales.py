@@ -6,7 +6,7 @@ The scales are data (``templates/scales.yaml``); this module only reads them.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -15,8 +15,7 @@ from .resources import templates_dir
 DEFAULT_SCALE = "progress"
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(NamedTuple):
     """One value of a scale, with the msgids that say it in prose."""
 
     value: str
@@ -26,8 +25,7 @@ class Rating:
     conclusion: str
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(NamedTuple):
     """An ordered rating scale (the order of the summary table's header)."""
 
     name: str

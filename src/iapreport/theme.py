@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -21,8 +21,7 @@ class ThemeError(Exception):
     """The theme file is inconsistent (unknown base, colour or font)."""
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """Every property of a paragraph style, resolved (no inheritance left)."""
 
     name: str
@@ -42,8 +41,7 @@ class Style:
     background: str | None = None
 
 
-@dataclass(frozen=True)
-class FontFamily:
+class FontFamily(NamedTuple):
     """A font family: its name and the TTF files of its four faces (found in a PyPI package)."""
 
     key: str
@@ -55,8 +53,7 @@ class FontFamily:
     generic: str = "serif"  # serif, sans or mono: the kind a substitute should be
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """Page size and margins, in millimetres."""
 
     width: float
@@ -73,8 +70,7 @@ class Page:
         return self.width - self.margin_left - self.margin_right
 
 
-@dataclass(frozen=True)
-class Lists:
+class Lists(NamedTuple):
     """How lists look in both formats: indent per level (points) and bullets by level."""
 
     indent: float = 21.25
@@ -84,8 +80,7 @@ class Lists:
         return self.bullets[level % len(self.bullets)]
 
 
-@dataclass(frozen=True)
-class Hyphenation:
+class Hyphenation(NamedTuple):
     """Which dictionary hyphenates a language, and the fewest letters on each side of a break."""
 
     dictionaries: tuple[tuple[str, str], ...] = ()
@@ -98,11 +93,10 @@ class Hyphenation:
 
 
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
-_STYLE_KEYS = {f.name for f in fields(Style)} - {"name"}
+_STYLE_KEYS = set(Style._fields) - {"name"}
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     page: Page
     fonts: dict[str, FontFamily]
     colours: dict[str, str]

@@ -118,6 +118,9 @@ class TableOfContents(NamedTuple):
 class PageBreak(NamedTuple):
     """Start a new page."""
 
+    def __bool__(self) -> bool:  # a tuple without fields would be false: a page break is something
+        return True
+
 
 Block = Union[Paragraph, Heading, ListBlock, Table, TableOfContents, PageBreak]
 

@@ -450,7 +450,7 @@ class _Setter:
             style = self.theme.styles.get(f"toc-{deeper}")
             if style is not None:
                 if deeper != level:
-                    style = replace(style, left_indent=style.left_indent + TOC_LEVEL_INDENT * (level - deeper))
+                    style = style._replace(left_indent=style.left_indent + TOC_LEVEL_INDENT * (level - deeper))
                 return style
         raise WriterError("the theme has no style toc-1 for the table of contents")
 
