@@ -19,6 +19,7 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -67,20 +68,20 @@ class Face:
     def __init__(self, name: str, font: TrueTypeFont):
         self.name = name
         self.font = font
-        widths = font.char_widths()
         self.default = font.glyph_width(0)
-        widths[0xA0] = widths.get(0x20, self.default)  # drawn as a space (code 32)
-        widths[0xAD] = 0  # a soft hyphen is never drawn: only a place to break (with a hyphen)
+        # keyed by character, not code point: `measure` then sums in C, without a call to ord()
+        widths = {chr(code): width for code, width in font.char_widths().items()}
+        widths["\xa0"] = widths.get(" ", self.default)  # drawn as a space (code 32)
+        widths["\xad"] = 0  # a soft hyphen is never drawn: only a place to break (with a hyphen)
         self.widths = widths
         self.coverage = frozenset(map(chr, font.cmap))
-        self.space = widths.get(0x20, self.default)
+        self.space = widths.get(" ", self.default)
         self._cache: dict[str, float] = {}
 
     def measure(self, text: str) -> float:
         width = self._cache.get(text)
         if width is None:
-            get, default = self.widths.get, self.default
-            width = self._cache[text] = sum([get(code, default) for code in map(ord, text)])
+            width = self._cache[text] = sum(map(self.widths.get, text, repeat(self.default, len(text))))
         return width
 
     def __repr__(self) -> str:
