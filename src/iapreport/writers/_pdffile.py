@@ -223,7 +223,7 @@ class PdfFile:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _write(self, out) -> None:
-        objects: list[bytes | None] = [None]  # 1-based object numbers
+        objects: list = [None]  # 1-based object numbers: bytes, or (compressed data, extra keys)
 
         def reserve() -> int:
             objects.append(None)
@@ -232,9 +232,9 @@ class PdfFile:
         def put(number: int, body: str | bytes) -> None:
             objects[number] = body if isinstance(body, bytes) else body.encode("latin-1")
 
-        def stream(number: int, data: bytes, extra: str = "") -> None:
-            objects[number] = (f"<< /Length {len(data)} /Filter /FlateDecode{extra} >>\nstream\n".encode("latin-1")
-                               + data + b"\nendstream")
+        def stream(number: int, data: Future, extra: str = "") -> None:
+            """A compressed stream, still being compressed on the other thread: taken when written."""
+            objects[number] = (data, extra)
 
         catalog, pages_root, info, resources = reserve(), reserve(), reserve(), reserve()
         page_numbers = [reserve() for _ in self.pages]
@@ -252,7 +252,7 @@ class PdfFile:
 
         for index, page in enumerate(self.pages):
             content = reserve()
-            stream(content, page.content.result())
+            stream(content, page.content)
             annots = []
             for rect, url in page.uri_links:
                 number = reserve()
@@ -290,6 +290,11 @@ class PdfFile:
         digest = hashlib.md5(usedforsecurity=False)
         for number, body in enumerate(objects[1:], 1):
             assert body is not None, number
+            if isinstance(body, tuple):
+                data, extra = body
+                data = data.result()
+                body = (f"<< /Length {len(data)} /Filter /FlateDecode{extra} >>\nstream\n".encode("latin-1")
+                        + data + b"\nendstream")
             chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
             offsets.append(position)
             position += len(chunk)
@@ -338,8 +343,9 @@ class PdfFile:
                         f"/ItalicAngle {num(font.italic_angle)} /Ascent {num(font.ascent)} "
                         f"/Descent {num(font.descent)} /CapHeight {num(font.cap_height)} /StemV {font.stem_v} "
                         f"/FontFile2 {file} 0 R >>")
-        stream(file, zlib.compress(program, COMPRESSION), f" /Length1 {len(program)}")
-        stream(to_unicode, zlib.compress(_to_unicode(subset.unicode), COMPRESSION))
+        compress = self._pool.submit
+        stream(file, compress(zlib.compress, program, COMPRESSION), f" /Length1 {len(program)}")
+        stream(to_unicode, compress(zlib.compress, _to_unicode(subset.unicode), COMPRESSION))
         return number
 
 
