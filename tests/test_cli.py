@@ -193,3 +193,24 @@ def test_dump_tree_errors_exit_1(tmp_path):
     bad.write_text("format: [", encoding="utf-8")
     assert run("dump-tree", bad, "--lang", "en").returncode == 1
     assert run("dump-tree", VERIDIA, "--lang", "xx").returncode == 1
+
+
+def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path):
+    """`iapreport build ... | head -0`: the outputs are written, the exit is 1, no traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "iapreport", "build", str(VERIDIA), "--lang", "en",
+                                "--format", "docx", "-o", str(tmp_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # nobody will read the paths it prints
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert "internal error" not in stderr and "Traceback" not in stderr, stderr
+    assert (tmp_path / "veridia-2021.en.docx").is_file()
+
+
+def test_the_command_exits_with_mains_code_and_flushes_its_output(tmp_path):
+    """The command leaves with os._exit (no interpreter teardown): what it printed still arrives."""
+    result = run("build", VERIDIA, "--lang", "en,ru", "--format", "docx", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(tmp_path / "veridia-2021.en.docx"), str(tmp_path / "veridia-2021.ru.docx")]
+    assert run("build", tmp_path / "missing.yaml", "-o", tmp_path).returncode == 1

@@ -11,7 +11,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -182,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # whoever read our output stopped reading (`| head`): not our error
+        return EXIT_INVALID
     except Exception as exc:  # a bug, not bad input: say so plainly, traceback on request
         if os.environ.get("IAPREPORT_DEBUG"):
             raise
@@ -191,5 +193,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
+def run() -> NoReturn:
+    """The `iapreport` command: `main`, then end the process without tearing the interpreter down.
+
+    Once every output file is written (atomically) and closed, freeing the hundreds of thousands
+    of objects of a build one by one is pure cost: 10-25 ms of a 0.4 s build. So the command
+    flushes its output and leaves with `os._exit`. `main` itself returns normally, for callers
+    that run it inside their own process.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream
+        code = code or EXIT_INVALID
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
