@@ -245,3 +245,27 @@ def test_wide_list_numbers_never_overlap_their_text(tmp_path):
     out: list = []
     setter.list(ListBlock(items, "decimal-dot"), out, 0)
     assert out[0].left == load_theme().lists.indent + load_theme().style("body").left_indent
+
+
+@pytest.mark.parametrize("dictionary", ["en_US", "ru_RU", "uk_UA", "de_DE"])
+def test_our_liang_hyphenation_gives_pyphens_points(dictionary, kz_docs):
+    """`Patterns` reimplements pyphen's positions for speed: on the sample's words and on random
+    strings of their letters, the points are pyphen's own, with the same left/right limits."""
+    import random
+
+    import pyphen
+
+    from iapreport.tree import walk_paragraphs
+
+    reference = pyphen.Pyphen(lang=dictionary, left=2, right=3)
+    patterns = _lines.Patterns(reference.hd.patterns)
+    words = {match.group() for document in kz_docs.values() for paragraph in walk_paragraphs(list(document.blocks()))
+             for run in paragraph.runs for match in _lines._HYPHENATABLE.finditer(run.text)}
+    rng = random.Random(dictionary)
+    letters = sorted(set("".join(words)))
+    words |= {"".join(rng.choice(letters) for _ in range(rng.randint(1, 24))) for _ in range(2000)}
+    words |= {"İstanbul", "STRASSE", "ǅemal", "a", ""}
+    for word in sorted(words):
+        assert patterns.positions(word, 2, 3) == reference.positions(word), word
+    assert patterns.positions("anticorruption", 4, 4) == pyphen.Pyphen(lang=dictionary, left=4, right=4).positions(
+        "anticorruption")
