@@ -14,6 +14,9 @@ from .resources import templates_dir
 
 DEFAULT_SCALE = "progress"
 
+#: libyaml's safe loader where PyYAML has it (8x faster than the pure-Python one)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Rating(NamedTuple):
     """One value of a scale, with the msgids that say it in prose."""
@@ -48,7 +51,7 @@ class Scale(NamedTuple):
 def scales() -> dict[str, Scale]:
     """Return every shipped scale by name."""
     with open(templates_dir() / "scales.yaml", encoding="utf-8") as stream:
-        raw = yaml.safe_load(stream)
+        raw = yaml.load(stream, Loader=_SAFE_LOADER)
     return {
         name: Scale(
             name=name,

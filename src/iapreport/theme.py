@@ -16,6 +16,9 @@ import yaml
 
 from .resources import templates_dir
 
+#: libyaml's safe loader where PyYAML has it (8x faster than the pure-Python one)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class ThemeError(Exception):
     """The theme file is inconsistent (unknown base, colour or font)."""
@@ -135,7 +138,7 @@ _COLOUR_RE = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 def _load_theme(path: str) -> Theme:
     try:
         with open(path, encoding="utf-8") as stream:
-            raw = yaml.safe_load(stream)
+            raw = yaml.load(stream, Loader=_SAFE_LOADER)
         return _theme(raw)
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read the theme: {exc.strerror or exc}") from exc
