@@ -243,8 +243,14 @@ def _check_subset(data: bytes, glyphs: list[int], subset: bytes) -> TTFont:
     assert result["hhea"].numberOfHMetrics == count
     assert result["head"].indexToLocFormat == 1
     assert result["post"].formatType == 3.0
-    for tag in ("cvt ", "fpgm", "prep", "name"):
+    for tag in ("cvt ", "fpgm", "prep"):
         assert result.reader[tag] == original.reader[tag]
+    # the name table keeps the font's identity and copyright (IDs 0-6), not its 18 KB licence text
+    kept = {(r.platformID, r.platEncID, r.langID, r.nameID, r.toUnicode()) for r in result["name"].names}
+    assert kept == {(r.platformID, r.platEncID, r.langID, r.nameID, r.toUnicode())
+                    for r in original["name"].names if r.nameID <= 6}
+    assert {r.nameID for r in result["name"].names} == set(range(7))
+    assert len(result.reader["name"]) < 2000
     assert result["OS/2"].fsType == original["OS/2"].fsType
     assert (result["OS/2"].usFirstCharIndex, result["OS/2"].usLastCharIndex) == (0xF000, 0xF000 + len(glyphs) - 1)
 

@@ -11,8 +11,8 @@ whose text uses more characters gets a second subset. Each subset carries a ToUn
 extracts as written (Cyrillic as Cyrillic).
 
 Output is deterministic: object order, subset tags and the file identifier derive from the content.
-Streams are compressed on a second thread while the pages are drawn (zlib lets go of the GIL),
-which is where a two-core machine gains.
+Streams are compressed on other threads while the pages are drawn and the objects written (zlib
+lets go of the GIL), which is where a two-core machine gains.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ class PdfFile:
         self.destinations: dict[str, tuple[int, float, float]] = {}  # anchor -> page index, x, y
         self.outline: list[_OutlineItem] = []
         self._outline_path: list[_OutlineItem] = []
-        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pool = ThreadPoolExecutor(max_workers=2)  # both cores compress the fonts at the end
 
     # -- drawing --------------------------------------------------------------------------------
 

@@ -26,7 +26,11 @@ __all__ = ["FontError", "TrueTypeFont"]
 #: tables a font must have for us to read and subset it
 REQUIRED_TABLES = ("head", "hhea", "maxp", "hmtx", "loca", "glyf", "cmap")
 #: tables copied unchanged into a subset, if the font has them
-COPIED_TABLES = ("OS/2", "cvt ", "fpgm", "prep", "name")
+COPIED_TABLES = ("OS/2", "cvt ", "fpgm", "prep")
+#: name records a subset keeps (copyright, family, subfamily, unique id, full name, version,
+#: PostScript name): the font stays attributed; its licence text (18 KB in PT fonts, in every
+#: subset) is left out, as document embedding allows
+KEPT_NAMES = frozenset(range(7))
 #: most glyphs a subset may give codes to: a simple font's codes are one byte
 MAX_SUBSET_GLYPHS = 256
 #: the code of glyph 0 in the (3,0) subtable of a subset: symbolic fonts live at U+F000..U+F0FF
@@ -160,6 +164,7 @@ class TrueTypeFont:
         self.postscript_name = self._read_postscript_name()
         self.cmap = self._read_cmap()
         self._copied_checksums: dict[str, int] | None = None  # of the tables subsets copy unchanged
+        self._name_table: bytes | None = None  # the short name table of every subset (`_short_name`)
 
     def _table(self, tag: str, min_length: int = 0) -> int:
         """Offset of table `tag`, which must be at least `min_length` bytes long."""
@@ -206,6 +211,24 @@ class TrueTypeFont:
                 if name:
                     return name
         return "Font"
+
+    def _short_name(self) -> bytes:
+        """The name table with only the `KEPT_NAMES` records (format 0), made once per font."""
+        if self._name_table is None:
+            data = self._data
+            base = self._table("name", 6)
+            _, count, strings = struct.unpack_from(">3H", data, base)
+            records = data[base + 6:base + 6 + 12 * count]
+            kept, storage = [], bytearray()
+            for platform, encoding, language, name_id, length, offset in struct.iter_unpack(
+                    ">6H", records[:len(records) // 12 * 12]):
+                if name_id in KEPT_NAMES:
+                    start = base + strings + offset
+                    kept.append((platform, encoding, language, name_id, length, len(storage)))
+                    storage += data[start:start + length]
+            header = struct.pack(">3H", 0, len(kept), 6 + 12 * len(kept))
+            self._name_table = header + b"".join(struct.pack(">6H", *record) for record in kept) + bytes(storage)
+        return self._name_table
 
     def _read_cmap(self) -> dict[int, int]:
         """The best Unicode subtable: format 12 before format 4, Windows before Unicode platform."""
@@ -394,6 +417,8 @@ class TrueTypeFont:
         for tag in COPIED_TABLES:
             if tag in self._tables:
                 tables[tag] = self._table_bytes(tag)
+        if "name" in self._tables:
+            tables["name"] = self._short_name()
         if "OS/2" in tables and len(tables["OS/2"]) >= 68:
             os2 = bytearray(tables["OS/2"])
             os2[64:68] = struct.pack(">HH", SYMBOL_BASE, SYMBOL_BASE + codes - 1)
