@@ -644,3 +644,25 @@ def test_a_bad_source_date_epoch_is_an_error_and_writes_nothing(tmp_path, monkey
     with pytest.raises(WriterError, match="SOURCE_DATE_EPOCH"):
         write_pdf(make_document("en"), load_theme(), tmp_path / "x.pdf")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_link_after_a_grouped_number_on_a_justified_line_covers_its_words(tmp_path):
+    """The link rectangle is placed by the line's running position, which the drawing of "1 077"
+    (a no-break space Tw must not widen) once overwrote."""
+    runs = (Run("It counted 1\u00a0077 cases, on "), Run("its portal", link="https://example.org/portal"),
+            Run(" for everyone to read, with the figures for each region and each month of the year, as the "
+                "annual report of the agency says at some length."))
+    document = make_document("en", extra=(Paragraph(runs, "body", "annex.link"),))
+    path = tmp_path / "x.pdf"
+    write_pdf(document, load_theme(), path)
+    reader = PdfReader(str(path))
+    rects = [[float(v) for v in annot.get_object()["/Rect"]] for page in reader.pages
+             for annot in page.get("/Annots", []) or [] if annot.get_object().get("/A", {}).get("/URI") ==
+             "https://example.org/portal"]
+    assert rects
+    boxes = word_boxes(path)
+    portal = [(x0, x1) for x0, x1, word in boxes if word == "portal"]
+    assert portal
+    # every box of the link's words lies inside one of the link's rectangles (x range)
+    for x0, x1 in portal:
+        assert any(left - 1 <= x0 and x1 <= right + 1 for left, _, right, _ in rects), (portal, rects)

@@ -665,8 +665,8 @@ class _Painter:
                     parts = RIGID_NBSP.split(fragment.text)
                     for index, part in enumerate(parts):
                         chunks = self.encode(fragment.face, part + "\xa0" if index < len(parts) - 1 else part)
-                        for position, (name, data) in enumerate(chunks):
-                            tail = f" {back}" if index < len(parts) - 1 and position == len(chunks) - 1 else ""
+                        for chunk, (name, data) in enumerate(chunks):
+                            tail = f" {back}" if index < len(parts) - 1 and chunk == len(chunks) - 1 else ""
                             ops.append(f"{name} {size_str} Tf [<{data}>{tail}] TJ")
                 else:
                     for name, data in self.encode(fragment.face, fragment.text):
