@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from .. import tree
 from . import WriterError
@@ -246,8 +246,7 @@ class Line:
         return "".join(f.text for f in self.fragments)
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """How a paragraph's lines are set: size, measure, alignment, hyphenation."""
 
     size: float

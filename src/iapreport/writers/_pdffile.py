@@ -20,8 +20,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ._truetype import TrueTypeFont
@@ -134,22 +133,19 @@ class FontSubsets:
         return [(resource, "".join(codes).encode("latin-1").hex()) for resource, codes in chunks]
 
 
-@dataclass
-class _Page:
-    content: Future
-    uri_links: list[tuple[tuple[float, ...], str]] = field(default_factory=list)
-    anchor_links: list[tuple[tuple[float, ...], str]] = field(default_factory=list)
+class _Page(NamedTuple):
+    content: Future  # the compressed content stream
+    uri_links: list
+    anchor_links: list
 
 
-@dataclass
-class _OutlineItem:
+class _OutlineItem(NamedTuple):
     title: str
     anchor: str
-    children: list["_OutlineItem"] = field(default_factory=list)
+    children: list  # of _OutlineItem, filled as the entries come
 
 
-@dataclass(frozen=True)
-class Info:
+class Info(NamedTuple):
     """The document information dictionary and the catalog's language."""
 
     title: str
@@ -197,7 +193,7 @@ class PdfFile:
 
     def outline_entry(self, title: str, anchor: str, level: int) -> None:
         """Add a bookmark at `level` (0 = top; at most one deeper than the entry before)."""
-        item = _OutlineItem(title, anchor)
+        item = _OutlineItem(title, anchor, [])
         level = min(level, len(self._outline_path))
         del self._outline_path[level:]
         (self._outline_path[-1].children if self._outline_path else self.outline).append(item)
