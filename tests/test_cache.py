@@ -32,6 +32,35 @@ def test_a_value_is_built_once_and_then_read(cache_dir):
     assert list((cache_dir / "things").iterdir()) == [cache_dir / "things" / f"{digest}.pickle"]
 
 
+def test_plain_values_are_kept_with_marshal_and_a_corrupt_one_is_rebuilt(cache_dir):
+    import marshal
+
+    built = []
+    table = {"ab": None, "abc": (1, (0, 1, 2)), "б": (0, (3,))}
+    digest = cache.key("plain")
+    for _ in range(2):
+        assert cache.cached("things", digest, lambda: built.append(1) or table, plain=True) == table
+    assert len(built) == 1
+    [entry] = (cache_dir / "things").iterdir()
+    assert entry.name == f"{digest}-m{marshal.version}.marshal"
+    assert marshal.loads(entry.read_bytes()) == table
+    entry.write_bytes(b"\x00garbage")
+    assert cache.cached("things", digest, lambda: {"rebuilt": None}, plain=True) == {"rebuilt": None}
+
+
+def test_hyphenation_from_the_cache_is_the_same_as_built(cache_dir):
+    from iapreport.writers import _lines
+
+    words = ["anticorruption", "recommendation", "implementation", "accountability"]
+    _lines.hyphenator.cache_clear()
+    built = [_lines.hyphenator("en_US", 2, 3)(w) for w in words]  # builds, stores
+    _lines.hyphenator.cache_clear()
+    read = [_lines.hyphenator("en_US", 2, 3)(w) for w in words]  # reads the stored table
+    _lines.hyphenator.cache_clear()
+    assert built == read and all(built)
+    assert list((cache_dir / "hyphenation").glob("*.marshal"))
+
+
 def test_keys_differ_with_every_input():
     assert cache.key("a", b"x") != cache.key("a", b"y")
     assert cache.key("a", b"x") != cache.key("b", b"x")

@@ -134,7 +134,9 @@ def hyphenator(dictionary: str, left: int = 2, right: int = 3) -> Optional[Hyphe
         return None
     digest = cache.key("patterns", Patterns.FORMAT, getattr(pyphen, "__version__", ""),
                        cache.file_identity(pyphen.LANGUAGES[lang]))
-    patterns = cache.cached("hyphenation", digest, lambda: Patterns(pyphen.Pyphen(lang=lang).hd.patterns))
+    table = cache.cached("hyphenation", digest, lambda: Patterns(pyphen.Pyphen(lang=lang).hd.patterns).table,
+                         plain=True)
+    patterns = Patterns.from_table(table)
     return functools.lru_cache(maxsize=None)(functools.partial(patterns.positions, left=left, right=right))
 
 
@@ -148,8 +150,8 @@ class Patterns:
     `pyphen.Pyphen(left=..., right=...).positions` does (the tests compare them).
     """
 
-    #: changes when the pickled form does (it lives in the user cache)
-    FORMAT = 1
+    #: changes when the form of `table` does (it lives in the user cache)
+    FORMAT = 2
 
     def __init__(self, patterns: dict):
         table: dict[str, Optional[tuple[int, tuple[int, ...]]]] = {}
@@ -159,6 +161,13 @@ class Patterns:
         for text, (offset, values) in patterns.items():
             table[text] = (offset, tuple(int(value) for value in values))
         self.table = table
+
+    @classmethod
+    def from_table(cls, table: dict) -> "Patterns":
+        """The patterns whose `table` this is (as kept in the user cache)."""
+        patterns = cls.__new__(cls)
+        patterns.table = table
+        return patterns
 
     def positions(self, word: str, left: int = 2, right: int = 3) -> list[int]:
         """Where `word` may break: indexes at least `left` from its start and `right` from its end."""
