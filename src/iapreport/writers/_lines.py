@@ -214,6 +214,19 @@ class Word:
     space: float
     space_face: Face | None
     space_link: str | None
+    #: (face, link) when the word has a space before it and is one piece in the space's face and
+    #: link: a line whose first word is one piece and whose others all have its key is one
+    #: fragment (`_make_line`'s quick path)
+    uniform: tuple | None = None
+
+
+def _uniform(pieces: list[Piece], space_face: Face | None, space_link: str | None) -> tuple | None:
+    if len(pieces) != 1 or space_face is None:
+        return None
+    piece = pieces[0]
+    if space_face is not piece.face or space_link != piece.link:
+        return None
+    return (piece.face, piece.link)
 
 
 #: a hard line break in the word stream
@@ -307,13 +320,14 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
         space_face, space_link = face, link
         space = face.space * scale
         spaced = bool(words) and words[-1] is not BREAK
+        uniform = (face, link)
         last = len(parts) - 1
         for index in range(1, last):  # whole words, between two spaces of this run (never empty)
             part = parts[index]
             width = known(part)
             width = (measure(part) if width is None else width) * scale
             if spaced:
-                append(Word([Piece(part, face, link, width)], width, space, face, link))
+                append(Word([Piece(part, face, link, width)], width, space, face, link, uniform))
             else:
                 append(Word([Piece(part, face, link, width)], width, 0.0, None, None))
                 spaced = True
@@ -331,7 +345,8 @@ def _complete(words: list, pieces: list[Piece], space_face: Face | None, space_l
     """Add the word made of `pieces`, with the space before it (none at the start or after a break)."""
     width = pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces)
     if space_face is not None and words and words[-1] is not BREAK:
-        words.append(Word(pieces, width, space_face.space * scale, space_face, space_link))
+        words.append(Word(pieces, width, space_face.space * scale, space_face, space_link,
+                          _uniform(pieces, space_face, space_link)))
     else:
         words.append(Word(pieces, width, 0.0, None, None))
 
@@ -366,7 +381,8 @@ def _split_word(word: Word, at: int, size: float, hyphen: bool) -> tuple[Word, W
         last = head[-1]
         text = last.text + "-"
         head[-1] = Piece(text, last.face, last.link, last.face.measure(text) * scale)
-    return (Word(head, sum(p.width for p in head), word.space, word.space_face, word.space_link),
+    return (Word(head, sum(p.width for p in head), word.space, word.space_face, word.space_link,
+                 _uniform(head, word.space_face, word.space_link)),
             Word(tail, sum(p.width for p in tail), 0.0, None, None))
 
 
@@ -479,12 +495,11 @@ def _drop_first(word: Word, size: float) -> Word:
 def _make_line(items: list[Word], setting: Setting, offset: float, available: float, last: bool,
                hyphenated: bool) -> Line:
     # most lines are in one face and link: one fragment, built in one join
-    first = items[0].pieces[0] if items and items[0].pieces else None
-    if first is not None:
-        face, link = first.face, first.link
-        for index, word in enumerate(items):
-            if len(word.pieces) != 1 or word.pieces[0].face is not face or word.pieces[0].link != link or (
-                    index and (word.space_face is not face or word.space_link != link)):
+    first = items[0].pieces if items else None
+    if first and len(first) == 1:
+        face, link = key = (first[0].face, first[0].link)
+        for index in range(1, len(items)):
+            if items[index].uniform != key:
                 break
         else:
             text = " ".join([word.pieces[0].text for word in items])

@@ -640,6 +640,7 @@ class _Painter:
             text, face, at = block.bullet
             chunks = " ".join(f"{name} {size_str} Tf <{data}> Tj" for name, data in self.encode(face, text))
             code.append(f"BT 1 0 0 1 {num(x0 + at)} {num(top - size)} Tm 0 Tw {nums(*colour)} rg {chunks} ET")
+        colour_op = f"{nums(*colour)} rg"
         for number, line in enumerate(block.lines):
             baseline = top - size - number * block.leading
             x = x_left + line.offset
@@ -649,6 +650,16 @@ class _Painter:
             elif block.align == "right":
                 x += slack
             spacing = slack / line.spaces if line.justify else 0.0
+            fragments = line.fragments
+            if len(fragments) == 1:  # most lines: one face, no link, one operator string
+                fragment = fragments[0]
+                if not fragment.link and not (spacing and "\xa0" in fragment.text):
+                    chunks = self.encode(fragment.face, fragment.text)
+                    if len(chunks) == 1:
+                        name, data = chunks[0]
+                        code.append(f"BT 1 0 0 1 {x:.3f} {baseline:.3f} Tm {spacing:.4f} Tw {colour_op} "
+                                    f"{name} {size_str} Tf <{data}> Tj ET")
+                        continue
             ops = [f"BT 1 0 0 1 {num(x)} {num(baseline)} Tm {num(spacing)} Tw"]
             current_colour = None
             links = []
