@@ -839,8 +839,29 @@ def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page],
     return setter, pages, paginator.heading_pages
 
 
+def _check_undrawn_strings(document: tree.Document) -> None:
+    """Refuse lone surrogates in what the PDF stores but does not draw: metadata, bookmark titles
+    and link targets (drawn text is checked glyph by glyph). They cannot be written as PDF text."""
+    md = document.metadata
+    fields = [("metadata title", md.title), ("metadata author", md.author), ("metadata subject", md.subject),
+              ("metadata language", md.language)] + [("metadata keywords", k) for k in md.keywords]
+    fields += [(f"heading #{h.anchor}", h.toc_text or h.text) for h in document.headings()]
+    fields += [(p.source or f"paragraph {p.text[:40]!r}", run.link)
+               for section in document.sections for p in tree.walk_paragraphs(section.blocks)
+               for run in p.runs if run.link]
+    for where, text in fields:
+        match = _LONE_SURROGATE.search(text)
+        if match:
+            raise WriterError(f"{where}: U+{ord(match.group()):04X} is half of a UTF-16 surrogate pair, "
+                              "not a character; the PDF cannot store it")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str]) -> None:
     """Write `document` as a PDF to `path`, styled by `theme`."""
+    _check_undrawn_strings(document)
     setter, pages, heading_pages = layout(document, theme)
     md = document.metadata
     info = Info(title=md.title, author=md.author, subject=md.subject, keywords=", ".join(md.keywords),
@@ -848,8 +869,7 @@ def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str
     pdf = PdfFile(theme.page.width * MM, theme.page.height * MM, info)
     try:
         _Writer(setter, pages, heading_pages, pdf).run()
-    except BaseException:
-        pdf.close()
-        raise
-    with atomic_output(path) as tmp, open(tmp, "wb") as out:
-        pdf.write(out)
+        with atomic_output(path) as tmp, open(tmp, "wb") as out:
+            pdf.write(out)
+    finally:
+        pdf.close()  # the compressing threads stop, whatever failed
