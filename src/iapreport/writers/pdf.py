@@ -31,12 +31,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output
-from ._pdffile import FontSubsets, Info, PdfFile, num, nums
 from ._lines import EPSILON, RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
+from ._pdffile import FontSubsets, Info, PdfFile, num, nums
 
 __all__ = ["write_pdf"]
 
