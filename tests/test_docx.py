@@ -303,3 +303,18 @@ def test_lead_in_paragraphs_keep_with_their_list(kz_files):
     document = docx.Document(kz_files["en"])
     kept = [p for p in document.paragraphs if p.paragraph_format.keep_with_next and p.text.endswith(":")]
     assert len(kept) >= 10
+
+
+def test_source_date_epoch_dates_the_docx_and_a_bad_one_is_an_error(tmp_path, kz_docs, theme, monkeypatch):
+    """Both writers read SOURCE_DATE_EPOCH the same way (`writers.build_moment`): the DOCX once
+    ignored a value that was not all digits, silently."""
+    from iapreport.writers import WriterError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # 2020-09-13 12:26:40 UTC
+    write_docx(kz_docs["en"], theme, tmp_path / "x.docx")
+    created = docx.Document(tmp_path / "x.docx").core_properties.created
+    assert (created.year, created.month, created.day, created.hour, created.minute) == (2020, 9, 13, 12, 26)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "next tuesday")
+    with pytest.raises(WriterError, match="SOURCE_DATE_EPOCH"):
+        write_docx(kz_docs["en"], theme, tmp_path / "y.docx")
+    assert not (tmp_path / "y.docx").exists()

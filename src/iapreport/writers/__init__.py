@@ -8,6 +8,7 @@ leaves no half-written file behind.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,18 @@ from typing import Callable, Iterator
 
 class WriterError(Exception):
     """The document cannot be written faithfully (e.g. a character no font can draw)."""
+
+
+def build_moment(day: _dt.date) -> _dt.datetime:
+    """The moment a file is dated (UTC): ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else
+    midnight of `day` (the report's date). Both writers date their files through this."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
+    try:
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise WriterError(f"SOURCE_DATE_EPOCH must be a count of seconds, not {epoch!r}") from None
 
 
 @contextlib.contextmanager

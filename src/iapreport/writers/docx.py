@@ -8,9 +8,7 @@ numbers as PAGE fields, and no header on the cover. Raw XML lives in `_ooxml`.
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from .. import tree
 from ..theme import Style, Theme
-from . import _ooxml, atomic_output
+from . import _ooxml, atomic_output, build_moment
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
@@ -392,13 +390,6 @@ def _setup_section(section, theme: Theme) -> None:
     section.footer_distance = Mm(page.footer_distance)
 
 
-def _timestamp(day: _dt.date) -> _dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).replace(tzinfo=None)
-    return _dt.datetime(day.year, day.month, day.day)
-
-
 def render_docx(document: tree.Document, theme: Theme) -> bytes:
     """Return the DOCX bytes of `document`."""
     word = docx.Document()
@@ -436,7 +427,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     writer.finish()
 
     md = document.metadata
-    stamp = _timestamp(md.date)
+    stamp = build_moment(md.date).replace(tzinfo=None)
     core = word.core_properties
     core.title = md.title
     core.subject = md.subject

@@ -23,7 +23,6 @@ metadata (or ``SOURCE_DATE_EPOCH``), identifiers and subset tags derived from th
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import unicodedata
@@ -33,7 +32,7 @@ from typing import Optional
 
 from .. import tree
 from ..theme import Style, Theme
-from . import WriterError, atomic_output
+from . import WriterError, atomic_output, build_moment
 from ._lines import EPSILON, RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
 from ._pdffile import FontSubsets, Info, PdfFile, num, nums
 
@@ -815,15 +814,8 @@ def _check_anchors(document: tree.Document) -> set[str]:
 
 
 def _pdf_date(document: tree.Document) -> str:
-    """CreationDate/ModDate: ``SOURCE_DATE_EPOCH`` (reproducible builds) if set, else the report's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise WriterError(f"SOURCE_DATE_EPOCH must be a count of seconds, not {epoch!r}") from None
-        return f"D:{moment:%Y%m%d%H%M%S}+00'00'"
-    return f"D:{document.metadata.date:%Y%m%d}000000+00'00'"
+    """CreationDate/ModDate, as PDF writes a date."""
+    return f"D:{build_moment(document.metadata.date):%Y%m%d%H%M%S}+00'00'"
 
 
 def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page], dict[str, int]]:
