@@ -11,7 +11,7 @@ stays the same to a reader, only where lines may break changes.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import tree
 
@@ -32,30 +32,24 @@ _NUMBER_WORD = re.compile(r"(\d+) (?=[^\W\d_]{3})")
 _BEFORE_DASH = re.compile(r" (?=[\u2013\u2014] )")
 
 
-def _tie_after_word_start(match: re.Match[str]) -> str:
-    """Tie `match` (text + space) unless it begins inside a word: "No. 7", not "CasiNo. 7"."""
-    start = match.start()
-    if start and (match.string[start - 1].isalnum() or match.string[start - 1] == "_"):
-        return match.group()
-    return match.group(1) + NBSP
-
-
-def _tie_after_number_start(match: re.Match[str]) -> str:
-    """Tie a number (+ space) unless it continues a number ("1.5", "3,200") or a word ("A4")."""
-    start = match.start()
-    if start:
-        before = match.string[start - 1]
-        if before.isalnum() or before in "_.,":
+def _tie_unless_after(continues: Callable[[str], bool]) -> Callable[[re.Match[str]], str]:
+    """A `re.sub` replacement: the match's group 1 and a tie, unless the character before the match
+    `continues` what the match begins (then the match is left as it is)."""
+    def tie(match: re.Match[str]) -> str:
+        start = match.start()
+        if start and continues(match.string[start - 1]):
             return match.group()
-    return match.group(1) + NBSP
+        return match.group(1) + NBSP
+
+    return tie
 
 
-def _tie_digit_group(match: re.Match[str]) -> str:
-    """Tie digit groups unless the first group continues a number ("12345 678", "1.5 000")."""
-    start = match.start()
-    if start and (match.string[start - 1].isdecimal() or match.string[start - 1] in ".,"):
-        return match.group()
-    return match.group(1) + NBSP
+#: "No. 7", not "CasiNo. 7"
+_tie_after_word_start = _tie_unless_after(lambda before: before.isalnum() or before == "_")
+#: a number, unless it continues a number ("1.5", "3,200") or a word ("A4")
+_tie_after_number_start = _tie_unless_after(lambda before: before.isalnum() or before in "_.,")
+#: digit groups, unless the first group continues a number ("12345 678", "1.5 000")
+_tie_digit_group = _tie_unless_after(lambda before: before.isdecimal() or before in ".,")
 
 
 def _tie_before_dash(match: re.Match[str]) -> str:
