@@ -10,7 +10,7 @@ This module imports nothing else from iapreport, so writers depend on it alone.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Iterator, NamedTuple, Union
+from typing import Iterable, Iterator, NamedTuple, Union
 
 
 class Run(NamedTuple):
@@ -158,29 +158,30 @@ class Document(NamedTuple):
 
     def headings(self) -> Iterator[Heading]:
         """Yield every heading in order, those inside list items included."""
-        def walk(blocks):
-            for block in blocks:
-                if isinstance(block, Heading):
-                    yield block
-                elif isinstance(block, ListBlock):
-                    for item in block.items:
-                        yield from walk(item.blocks)
+        return (block for block in walk(self.blocks()) if isinstance(block, Heading))
 
-        yield from walk(self.blocks())
+    def paragraphs(self) -> Iterator[Paragraph]:
+        """Yield every paragraph in order, those in lists and table cells included."""
+        return walk_paragraphs(self.blocks())
 
 
-def walk_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> Iterator[Paragraph]:
-    """Yield every paragraph in `blocks`, descending into lists and tables."""
+def walk(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Yield every block in `blocks` in reading order: each block, then the blocks of its list
+    items or the paragraphs of its table cells."""
     for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        elif isinstance(block, ListBlock):
+        yield block
+        if isinstance(block, ListBlock):
             for item in block.items:
-                yield from walk_paragraphs(item.blocks)
+                yield from walk(item.blocks)
         elif isinstance(block, Table):
             for row in block.rows:
                 for cell in row.cells:
                     yield from cell.paragraphs
+
+
+def walk_paragraphs(blocks: Iterable[Block]) -> Iterator[Paragraph]:
+    """Yield every paragraph in `blocks`, descending into lists and tables."""
+    return (block for block in walk(blocks) if isinstance(block, Paragraph))
 
 
 def dump(document: Document) -> str:

@@ -838,8 +838,7 @@ def _check_undrawn_strings(document: tree.Document) -> None:
               ("metadata language", md.language)] + [("metadata keywords", k) for k in md.keywords]
     fields += [(f"heading #{h.anchor}", h.toc_text or h.text) for h in document.headings()]
     fields += [(p.source or f"paragraph {p.text[:40]!r}", run.link)
-               for section in document.sections for p in tree.walk_paragraphs(section.blocks)
-               for run in p.runs if run.link]
+               for p in document.paragraphs() for run in p.runs if run.link]
     for where, text in fields:
         match = _LONE_SURROGATE.search(text)
         if match:
