@@ -82,7 +82,8 @@ class _Subset(dict):
         super().__init__()
         self.font = font
         self.resource = resource
-        self.glyphs = [0]  # code 0: .notdef; the space's glyph is put at code 32 once codes reach it
+        #: code -> glyph: 0 is .notdef, 32 the space; the rest as characters come
+        self.glyphs: dict[int, int] = {0: 0, SPACE_CODE: font.cmap.get(32, 0)}
         self.unicode: dict[int, str] = {SPACE_CODE: " "}
         self.free = iter(_CODES)
         self[32] = self[0xA0] = " "  # the no-break space is drawn as the space (code 32)
@@ -91,9 +92,7 @@ class _Subset(dict):
         code = next(self.free, None)
         if code is None:
             raise _SubsetFull
-        if code == SPACE_CODE + 1:
-            self.glyphs.append(self.font.cmap.get(32, 0))
-        self.glyphs.append(self.font.cmap.get(char, 0))
+        self.glyphs[code] = self.font.cmap.get(char, 0)
         self.unicode[code] = chr(char)
         self[char] = text = chr(code)
         return text
@@ -324,9 +323,9 @@ class PdfFile:
     def _font(self, subset: _Subset, reserve, put, stream) -> int:
         """Write one subset as a simple TrueType font; return its object number."""
         font = subset.font
-        glyphs = list(subset.glyphs)
-        if len(glyphs) <= SPACE_CODE:  # fewer than 31 characters: code 32 (the space) still drawn
-            glyphs += [0] * (SPACE_CODE - len(glyphs)) + [font.cmap.get(32, 0)]
+        # glyph i of the subset font is code i's (codes are given low first: a gap below code 32
+        # only in a subset of fewer than 31 characters, filled with .notdef)
+        glyphs = [subset.glyphs.get(code, 0) for code in range(max(subset.glyphs) + 1)]
         program = font.subset(glyphs)
         tag = "".join(chr(65 + b % 26) for b in hashlib.md5(program, usedforsecurity=False).digest()[:6])
         base = f"/{tag}+{font.postscript_name}"
