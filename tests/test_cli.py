@@ -109,14 +109,20 @@ def test_build_from_another_directory_uses_shipped_templates(tmp_path):
 
 
 def test_a_failing_edition_leaves_no_partial_set_of_files(tmp_path):
-    """A character no font can draw fails the PDF: the DOCX of the same build is not left behind."""
-    path = tmp_path / "glyph.yaml"
-    path.write_text(MINIMAL.replace("1.1. Good.", "1.1. Good \U0001F600."), encoding="utf-8")
+    """A PDF that cannot be laid out (a theme whose running header is taller than the top margin)
+    fails the build after its DOCX was written: the DOCX is not left behind either."""
+    import yaml
+
+    from iapreport.resources import templates_dir
+
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    raw["styles"]["header"]["size"] = 90
+    theme = tmp_path / "tall header.yaml"
+    theme.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = run("build", path, "--lang", "en", "--format", "docx,pdf", "-o", out)
-    assert result.returncode == 1
-    assert "chapters[0].recommendations[0].updates[0].assessment.en" in result.stderr
-    assert "U+1F600" in result.stderr and "Traceback" not in result.stderr
+    result = run("build", VERIDIA, "--lang", "en", "--format", "docx,pdf", "-o", out, "--theme", theme)
+    assert result.returncode == 1, result.stdout
+    assert "running header" in result.stderr and "Traceback" not in result.stderr
     assert list(out.iterdir()) == []
 
 

@@ -24,8 +24,7 @@ def en():
 
 
 def words(face, *texts: str):
-    runs = [Run(t) for t in texts]
-    return words_of(runs, lambda run: face, lambda run, f: run.text, SIZE)
+    return words_of([(t, face, None) for t in texts], SIZE)
 
 
 def width(face, text: str) -> float:

@@ -302,7 +302,8 @@ def test_identical_hostile_input_gives_identical_bytes(tmp_path):
     ("shalom \u05e9\u05dc\u05d5\u05dd", "U+05E9"),  # RTL
     ("مرحبا", "U+0645"),
     ("中文 text", "U+4E2D"),  # CJK
-    ("zero\u200bwidth", "U+200B"),  # no face has it; it is not one of the typographic equivalents
+    ("Tamil \u0ba4\u0bae\u0bbf\u0bb4\u0bcd", "U+0BA4"),  # no face of the chain has it (DejaVu lacks Tamil)
+    ("private \U0010fffd use", "U+10FFFD"),
     ("nul\x00byte", "U+0000"),
     ("bell\x07", "U+0007"),
     ("lone \ud800 surrogate", "U+D800"),
@@ -317,17 +318,19 @@ def test_missing_glyph_is_an_error_naming_the_field(text, char, tmp_path):
 
 
 def test_missing_glyph_after_upper_casing_names_the_field(tmp_path):
-    # "ǆ" upper-cases (cover-programme is upper) to "Ǆ", which PT Sans lacks
-    with pytest.raises(WriterError, match=r"cover\.programme.*U\+01C4"):
-        write(document([para("straße ǆ", "cover.programme", "cover-programme")]), tmp_path / "x.pdf")
+    # "ǆ" upper-cases (cover-programme is upper) to "Ǆ", which PT Sans lacks: DejaVu Sans has it
+    write(document([para("straße ǆ", "cover.programme", "cover-programme")]), tmp_path / "x.pdf")
+    # "ꭰ" (Cherokee small letter) upper-cases to "Ꭰ", which no face of the chain has
+    with pytest.raises(WriterError, match=r"cover\.programme.*U\+13A0"):
+        write(document([para("straße \uab70", "cover.programme", "cover-programme")]), tmp_path / "x.pdf")
 
 
 def test_missing_glyph_in_headings_toc_and_list_markers(tmp_path):
     with pytest.raises(WriterError, match=r"heading #h.*U\+4E2D"):
         write(document([Heading("中", 1, "h", "heading-1")]), tmp_path / "x.pdf")
-    with pytest.raises(WriterError, match=r"table of contents entry.*U\+05D0"):
-        write(document([TableOfContents("T", (TocEntry("Other \u05d0", 1, "h"),)),
-                        Heading("Real", 1, "h", "heading-1", toc_text="Other \u05d0")]), tmp_path / "x.pdf")
+    with pytest.raises(WriterError, match=r"table of contents entry.*U\+0B85"):
+        write(document([TableOfContents("T", (TocEntry("Other \u0b85", 1, "h"),)),
+                        Heading("Real", 1, "h", "heading-1", toc_text="Other \u0b85")]), tmp_path / "x.pdf")
     with pytest.raises(WriterError, match=r"running header.*U\+4E2D"):
         write(document([para("x")], running_header="中"), tmp_path / "x.pdf")
 

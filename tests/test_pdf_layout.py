@@ -179,6 +179,11 @@ def kz(request, kz_docs, theme) -> Laid:
     return laid_out(kz_docs[request.param], theme)
 
 
+def spans(runs, faces):
+    """The runs as the writer hands them to `words_of`: (text, face, link), or BREAK."""
+    return [_lines.BREAK if run.line_break else (run.text, faces[run.bold], run.link) for run in runs]
+
+
 @pytest.fixture(scope="module")
 def faces(theme):
     serif = theme.fonts["serif"]
@@ -197,7 +202,7 @@ def set_lines(faces):
     """Break runs into lines as the PDF writer does: regular or bold PT Serif, body size."""
 
     def set_lines(runs, width: float, *, hyphenate=None, align: str = "left", size: float = SIZE):
-        words = words_of(runs, lambda run: faces[run.bold], lambda run, face: run.text, size)
+        words = words_of(spans(runs, faces), size)
         lines = break_lines(words, Setting(size, width, 0.0, align, hyphenate))
         for line in lines:
             assert line.width <= line.available + overrun_allowed(line, size), \
@@ -421,7 +426,7 @@ def test_a_web_address_gets_no_added_hyphen(set_lines, hyphenate):
 def test_a_change_of_face_inside_a_word_adds_no_space(set_lines, faces):
     runs = (Run("We stress the "), Run("bold", bold=True), Run(", and also "), Run("two", bold=True),
             Run("-fold"), Run(" measures of the "), Run("agency", bold=True), Run("’s work."))
-    words = words_of(runs, lambda run: faces[run.bold], lambda run, face: run.text, SIZE)
+    words = words_of(spans(runs, faces), SIZE)
     texts = ["".join(p.text for p in word.pieces) for word in words]
     assert texts == ["We", "stress", "the", "bold,", "and", "also", "two-fold", "measures", "of", "the", "agency’s",
                      "work."]

@@ -45,7 +45,7 @@ def test_both_writers_cover_every_theme_style(theme, kz_docs):
         face = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
                 (True, True): "bold_italic"}[style.bold, style.italic]
         expected = getattr(theme.fonts[style.font], face)
-        drawn = text.lines[0].fragments[0].face.font.source
+        drawn = text.lines[0].fragments[0].face.path
         assert Path(drawn).resolve() == Path(expected).resolve(), name
 
 

@@ -9,18 +9,22 @@ prose fields are parsed as Markdown here (once). Nothing is written to disk.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import markdown, model
 from .typography import Ties
 from .i18n import Locale, get_locale, template_module
 from .scales import scales
-from .tree import (Block, Cell, Document, Heading, Metadata, PageBreak, Paragraph, Row, Run, Section,
-                   Table, TableOfContents, TocEntry)
+from .tree import (Block, Cell, Document, Heading, Image, ImageRow, Metadata, PageBreak, Paragraph, Row, Run,
+                   Section, Table, TableOfContents, TocEntry)
+
+if TYPE_CHECKING:
+    from .theme import Theme
 
 
 class ComposeError(Exception):
@@ -41,6 +45,7 @@ class _Composer:
     report: model.Report
     locale: Locale
     t: object  # the template module of macros
+    theme: "Theme"  # for the cover's logos: their size, and the theme's own when the data names none
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -107,8 +112,27 @@ class _Composer:
 
     # -- parts ---------------------------------------------------------------------------------
 
+    def logos(self) -> list[Block]:
+        """Return the cover's row of logos (the data's, else the theme's), or nothing when neither
+        names any. A row wider than the text shrinks as a whole to fit it."""
+        cover = self.theme.cover
+        if self.report.logos is not None:
+            logos, source = self.report.logos, "logos"
+        else:
+            logos, source = cover.logos, "theme:cover.logos"
+        if not logos:
+            return []
+        row = ImageRow(tuple(Image(logo.path, logo.width_px, logo.height_px) for logo in logos),
+                       cover.logo_height, cover.logo_gap, cover.logo_align, cover.logo_space_after, source)
+        room = self.theme.page.text_width
+        if row.width > room:
+            scale = room / row.width  # rounded down to a hundredth of a millimetre: never wider than the text
+            row = row._replace(height=math.floor(row.height * scale * 100) / 100,
+                               gap=math.floor(row.gap * scale * 100) / 100)
+        return [row]
+
     def cover(self, country: str, doc_type: str) -> list[Block]:
-        blocks: list[Block] = []
+        blocks: list[Block] = self.logos()
         overridden, value = self.report.boilerplate_override("publisher")
         if not overridden or value is not None:
             # the address block is kept line by line, never reflowed as Markdown
@@ -293,12 +317,17 @@ class _Composer:
 
 
 def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),
-            template_dir: str | Path | None = None) -> Document:
+            template_dir: str | Path | None = None, theme: "Theme | None" = None) -> Document:
     """Return the document tree of `report`'s edition in `lang`.
 
-    Raises LocaleError when no catalog exists for `lang`, ComposeError when the data lacks text in
-    that language (every missing field is listed).
+    `theme` (default: the shipped one) gives the cover's logos their size, and its own logos when
+    the data names none. Raises LocaleError when no catalog exists for `lang`, ComposeError when
+    the data lacks text in that language (every missing field is listed).
     """
+    if theme is None:
+        from .theme import load_theme
+
+        theme = load_theme()
     locale = get_locale(lang, locales_dirs)
-    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir))
+    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir), theme)
     return composer.document()

@@ -3,7 +3,8 @@
 Validation reports every problem at once, each located at file, line and column with the dotted
 path of the field, so a secretariat member editing by hand can fix them all in one go. The field
 specification below is the single source of truth: validation walks it and `json_schema()`
-publishes it.
+publishes it. Image files the data names (the cover's logos) are opened and checked here too, so
+a missing or damaged one is a located problem like any other, never a writer's failure.
 
 Both formats go through PyYAML's *composer* (safe: no arbitrary tags) to keep each value's
 position; JSON is first checked by the json module so its syntax errors read as JSON errors.
@@ -12,7 +13,9 @@ position; JSON is first checked by the json module so its syntax errors read as 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -41,6 +44,17 @@ _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AA", "QM"
 _DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*[a-z]?$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+#: Largest image file accepted (a logo is a few hundred KB at most).
+MAX_IMAGE_FILE_SIZE = 32 * 1024 * 1024
+#: Most pixels an image may have on one side, and in all (a logo printed 18 mm high at 1200 dpi
+#: is about 850 pixels high): anything beyond is a mistake, or a decompression bomb.
+MAX_IMAGE_SIDE = 20_000
+MAX_IMAGE_PIXELS = 40_000_000
+#: Widest (or tallest) ratio of an image's sides: beyond it the image prints as a line.
+MAX_IMAGE_ASPECT = 50
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+_WINDOWS_DRIVE_RE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,15 +106,124 @@ class LoadResult:
 
 
 # --------------------------------------------------------------------------------------------
+# Images
+
+
+class ImageError(ValueError):
+    """An image file cannot be used: `message` says why (naming the file), `hint` what to do."""
+
+    def __init__(self, message: str, hint: str | None = None, *, missing: bool = False):
+        self.message, self.hint, self.missing = message, hint, missing
+        super().__init__(message + (f" (hint: {hint})" if hint else ""))
+
+
+def image_path(text: str, base: str | Path) -> Path:
+    """Return the absolute path of an image named in data or theme: `text` relative to `base`.
+
+    An absolute `text` stands as it is. Windows separators (``logos\\oecd.png``) are read as
+    ``/`` on systems whose separator is ``/``, unless a file of that very name exists.
+    """
+    path = Path(base, text)  # an absolute `text` replaces `base`
+    if "\\" in text and os.sep == "/" and not os.path.exists(path):
+        path = Path(base, text.replace("\\", "/"))
+    return Path(os.path.abspath(path))
+
+
+def read_image(path: str | Path) -> model.Logo:
+    """Return the PNG or JPEG file at `path` as a Logo, or raise ImageError saying what is wrong.
+
+    The whole image is decoded once, so a damaged file is found here and not by a writer. Pillow
+    is imported only when a report or theme names an image.
+    """
+    name = str(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise ImageError(f"cannot find the image file {name}", missing=True) from None
+    except (OSError, ValueError) as exc:
+        raise ImageError(f"cannot read the image file {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImageError(f"{name} is a folder, not an image file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageError(f"{name} is not a regular file")
+    if info.st_size == 0:
+        raise ImageError(f"the image file {name} is empty")
+    if info.st_size > MAX_IMAGE_FILE_SIZE:
+        raise ImageError(f"the image file {name} is larger than {MAX_IMAGE_FILE_SIZE // (1024 * 1024)} MB",
+                         "a logo needs a few hundred KB: scale it down")
+    try:
+        with open(name, "rb") as stream:
+            data = stream.read()
+    except OSError as exc:
+        raise ImageError(f"cannot read the image file {name}: {exc.strerror or exc}") from None
+
+    import io
+    import warnings
+
+    from PIL import Image
+
+    kind = "PNG" if data.startswith(_PNG_SIGNATURE) else "JPEG" if data.startswith(_JPEG_SIGNATURE) else None
+    if kind is None:
+        found = None
+        try:  # only to name what the file is
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(io.BytesIO(data)) as image:
+                    found = image.format
+        except Exception:  # noqa: BLE001 - anything Pillow cannot identify is "not an image"
+            pass
+        if found:
+            raise ImageError(f"{name} is a {found} image; only PNG and JPEG are accepted", "save it as PNG")
+        raise ImageError(f"{name} is not a PNG or JPEG image", "check the path, or save the image as PNG")
+    if kind == "JPEG" and data[6:10] not in (b"JFIF", b"Exif"):
+        # python-docx recognises a JPEG by one of these two headers and refuses any other
+        raise ImageError(f"{name} is a JPEG without a JFIF or Exif header, which the DOCX cannot hold",
+                         "save it again from an image editor, or as PNG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
+                width, height = image.size
+                _check_image_size(name, width, height)
+                image.load()
+    except ImageError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageError(f"{name} declares more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels, far more "
+                         "than a logo can need", "scale it down") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many kinds on a damaged file
+        # (Pillow's own message for an unreadable header names the in-memory stream, not the file)
+        unidentified = isinstance(exc, Image.UnidentifiedImageError)
+        detail = "unreadable header" if unidentified else str(exc) or type(exc).__name__
+        raise ImageError(f"{name} is a damaged {kind} file ({detail})",
+                         "open it in an image editor and save it again") from None
+    return model.Logo(name, width, height)
+
+
+def _check_image_size(name: str, width: int, height: int) -> None:
+    if width < 1 or height < 1:
+        raise ImageError(f"{name} has no pixels ({width}×{height})")
+    if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+        raise ImageError(f"{name} is {width}×{height} pixels, more than a logo can need (at most "
+                         f"{MAX_IMAGE_SIDE} on a side and {MAX_IMAGE_PIXELS // 1_000_000} million in all)",
+                         "scale it down")
+    if max(width, height) > MAX_IMAGE_ASPECT * min(width, height):
+        raise ImageError(f"{name} is {width}×{height} pixels, too thin to print as a logo",
+                         f"its sides may differ at most {MAX_IMAGE_ASPECT} times")
+
+
+# --------------------------------------------------------------------------------------------
 # The field specification
 
 
 class _Ctx:
     """Carries the file name and the problem list through one validation walk."""
 
-    def __init__(self, file: str, loader: yaml.SafeLoader):
+    def __init__(self, file: str, loader: yaml.SafeLoader, base_dir: Path | None = None):
         self.file = file
         self.loader = loader
+        #: where relative image paths start: the data file's folder (None: the current directory)
+        self.base_dir = base_dir
         self.problems: list[Problem] = []
         self.nodes = 0
         #: (path, Localized, node) of every language map, for the missing-language check
@@ -365,6 +488,33 @@ class Boilerplate(Spec):
         return {"oneOf": [{"const": False}, LangMap(prose=True).schema()], "description": self.doc}
 
 
+class ImageFile(Spec):
+    """A PNG or JPEG file: a path relative to the data file's folder (or absolute), opened and checked."""
+
+    def __init__(self, doc: str = ""):
+        self.doc = doc
+
+    def check(self, ctx, node, path):
+        text = Str().check(ctx, node, path)
+        if text is _INVALID:
+            return _INVALID
+        base = ctx.base_dir if ctx.base_dir is not None else Path.cwd()
+        try:
+            return read_image(image_path(text, base))
+        except ImageError as exc:
+            hint = exc.hint
+            if exc.missing and _WINDOWS_DRIVE_RE.match(text) and os.sep == "/":
+                hint = "a Windows drive path names no file here: give the path relative to the data file"
+            elif exc.missing and not Path(text).is_absolute():
+                hint = (f"a relative path starts from the data file's folder, {base}" if ctx.base_dir is not None else
+                        f"the data has no file, so a relative path starts from the current directory, {base}")
+            ctx.error(node, path, exc.message, hint)
+            return _INVALID
+
+    def schema(self):
+        return {"type": "string", "minLength": 1, "description": self.doc}
+
+
 class ListOf(Spec):
     def __init__(self, item: Spec, doc: str = "", min_items: int = 0):
         self.item, self.doc, self.min_items = item, doc, min_items
@@ -559,6 +709,9 @@ REPORT = Obj({
                       required=False),
     "boilerplate": F(MapOf(BOILERPLATE_BLOCKS, Boilerplate(), "override or drop the standard blocks"),
                      required=False),
+    "logos": F(ListOf(ImageFile("a PNG or JPEG file: its path relative to the data file, or absolute"),
+                      "the publisher's logos, in a row at the top of the cover; [] for none, not even the "
+                      "theme's"), required=False),
     "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1)),
     "chapters": F(ListOf(CHAPTER, "chapters in publication order", min_items=1)),
 }, "an iapreport/1 progress update")
@@ -635,8 +788,15 @@ def _too_large(file: str) -> LoadResult:
                                      "split the report, or check that this is the right file")])
 
 
-def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None) -> LoadResult:
-    """Validate report data given as text; return the report and every problem found."""
+def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
+              base_dir: str | Path | None = None) -> LoadResult:
+    """Validate report data given as text; return the report and every problem found.
+
+    Relative image paths (``logos``) start from `base_dir`; by default from the folder of `file`
+    when it names a file, else from the current directory (and messages say so).
+    """
+    if base_dir is None and os.path.isfile(file):
+        base_dir = Path(file).parent
     if is_json is None:
         is_json = file.endswith(".json")
     problems: list[Problem] = []
@@ -645,7 +805,7 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None)
     node, loader = _parse(text, file, is_json, problems)
     if node is None or loader is None:
         return LoadResult(None, problems)
-    ctx = _Ctx(file, loader)
+    ctx = _Ctx(file, loader, Path(os.path.abspath(base_dir)) if base_dir is not None else None)
     try:
         raw = REPORT.check(ctx, node, "")
     except _TooBig:
@@ -684,7 +844,7 @@ def load_file(path: str | Path) -> LoadResult:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return LoadResult(None, [Problem(name, line, column, "", "the file is not valid UTF-8",
                                          "save it as UTF-8")])
-    return load_text(text, name, is_json=name.lower().endswith(".json"))
+    return load_text(text, name, is_json=name.lower().endswith(".json"), base_dir=Path(path).parent)
 
 
 def load(path: str | Path, *, strict: bool = False) -> model.Report:
@@ -778,6 +938,7 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
     if ctx.problems and any(p.severity == "error" for p in ctx.problems):
         return None
     boilerplate = raw.get("boilerplate", {})
+    logos = raw.get("logos")
     return model.Report(
         country=country,
         round=raw["round"],
@@ -790,6 +951,7 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
         rating_scale=scale_name,
         date=raw.get("date"),
         boilerplate=tuple((k, v) for k, v in boilerplate.items()),
+        logos=None if logos is None else tuple(logo for _, logo in logos),
         source=ctx.file,
     )
 

@@ -85,6 +85,17 @@ class Recommendation(NamedTuple):
     updates: tuple[Update, ...] = ()
 
 
+class Logo(NamedTuple):
+    """An image for the cover (PNG or JPEG), checked when the data was loaded.
+
+    `path` is absolute; the size in pixels gives writers the aspect ratio without reopening it.
+    """
+
+    path: str
+    width_px: int
+    height_px: int
+
+
 class Chapter(NamedTuple):
     """A chapter (or pillar) of the report, grouping recommendations in file order."""
 
@@ -109,6 +120,8 @@ class Report:
     date: _dt.date | None = None
     #: boilerplate block name -> replacement Markdown, or None where the report drops the block
     boilerplate: tuple[tuple[str, Localized | None], ...] = ()
+    #: the cover's logos; None when the data names none (the theme's are used), () for none at all
+    logos: tuple[Logo, ...] | None = None
     #: where the data came from (for messages), not part of the publication
     source: str = field(default="<memory>", compare=False)
 

@@ -10,11 +10,14 @@ import functools
 import importlib.util
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
 from .resources import templates_dir
+
+if TYPE_CHECKING:
+    from .model import Logo
 
 #: libyaml's safe loader where PyYAML has it (8x faster than the pure-Python one)
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,6 +57,14 @@ class FontFamily(NamedTuple):
     italic: Path
     bold_italic: Path
     generic: str = "serif"  # serif, sans or mono: the kind a substitute should be
+    #: keys of the families that set a character this family has no glyph for, in order
+    fallback: tuple[str, ...] = ()
+
+    def face(self, bold: bool = False, italic: bool = False) -> Path:
+        """Return the file of the face with that weight and slant."""
+        if bold:
+            return self.bold_italic if italic else self.bold
+        return self.italic if italic else self.regular
 
 
 class Page(NamedTuple):
@@ -95,6 +106,18 @@ class Hyphenation(NamedTuple):
         return dict(self.dictionaries).get(language.split("-")[0], language.replace("-", "_"))
 
 
+class Cover(NamedTuple):
+    """The row of logos at the top of the cover: its height, the gap between logos and the space
+    below the row (millimetres), its alignment, and the theme's own logos, used when the report's
+    data names none (images read and checked when the theme is loaded)."""
+
+    logo_height: float = 18.0
+    logo_gap: float = 6.0
+    logo_space_after: float = 8.0
+    logo_align: str = "left"  # left, center, right
+    logos: tuple["Logo", ...] = ()
+
+
 PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 _STYLE_KEYS = set(Style._fields) - {"name"}
 
@@ -108,6 +131,7 @@ class Theme(NamedTuple):
     #: whether the DOCX carries the fonts (Word and LibreOffice then show them everywhere)
     docx_embed_fonts: bool = True
     hyphenation: Hyphenation = Hyphenation()
+    cover: Cover = Cover()
 
     def style(self, name: str) -> Style:
         """Return the named style; ``rating-<value>`` falls back to ``rating``."""
@@ -139,7 +163,7 @@ def _load_theme(path: str) -> Theme:
     try:
         with open(path, encoding="utf-8") as stream:
             raw = yaml.load(stream, Loader=_SAFE_LOADER)
-        return _theme(raw)
+        return _theme(raw)._replace(cover=_cover(raw.get("cover"), Path(path).parent))
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read the theme: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
@@ -171,9 +195,18 @@ def _theme(raw: dict) -> Theme:
     fonts = {}
     for key, f in raw["fonts"].items():
         base = _package_dir(f["package"])
+        fallback = f.get("fallback", [])
+        if isinstance(fallback, str):
+            fallback = [fallback]
         fonts[key] = FontFamily(key, f["family"], *(base / f[face] for face in
                                                     ("regular", "bold", "italic", "bold_italic")),
-                                generic=f.get("generic", "serif"))
+                                generic=f.get("generic", "serif"), fallback=tuple(str(name) for name in fallback))
+    for key, family in fonts.items():
+        for name in family.fallback:
+            if name not in fonts:
+                raise ThemeError(f"font {key!r} falls back to unknown font {name!r}")
+            if name == key:
+                raise ThemeError(f"font {key!r} falls back to itself")
     styles: dict[str, Style] = {}
     raw_styles: dict[str, dict] = raw["styles"]
 
@@ -207,3 +240,43 @@ def _theme(raw: dict) -> Theme:
                               int(raw_hyph.get("min_left", 2)), int(raw_hyph.get("min_right", 3)))
     return Theme(page, fonts, colours, styles, lists, bool(raw.get("docx", {}).get("embed_fonts", True)),
                  hyphenation)
+
+
+#: (lowest, highest) millimetres of each length of the cover
+_COVER_LENGTHS = {"logo_height": (1.0, 100.0), "logo_gap": (0.0, 50.0), "logo_space_after": (0.0, 100.0)}
+
+
+def _cover(raw: object, base: Path) -> Cover:
+    """Return the theme's `cover:` section, its logos' paths relative to the theme's folder `base`."""
+    if raw is None:
+        return Cover()
+    if not isinstance(raw, dict):
+        raise ThemeError("cover: expected a mapping (logo_height, logo_gap, logo_space_after, logo_align, logos)")
+    unknown = set(raw) - set(Cover._fields)
+    if unknown:
+        raise ThemeError(f"cover has unknown properties: {', '.join(sorted(map(str, unknown)))} "
+                         f"(known: {', '.join(Cover._fields)})")
+    lengths = {}
+    for key, (low, high) in _COVER_LENGTHS.items():
+        value = raw.get(key, Cover._field_defaults[key])
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ThemeError(f"cover.{key}: expected millimetres from {low:g} to {high:g}, found {value!r}")
+        lengths[key] = float(value)
+    align = raw.get("logo_align", Cover._field_defaults["logo_align"])
+    if align not in ("left", "center", "right"):
+        raise ThemeError(f"cover.logo_align: expected left, center or right, found {align!r}")
+    paths = raw.get("logos") or []
+    if not isinstance(paths, list):
+        raise ThemeError(f"cover.logos: expected a list of image files, found {paths!r}")
+    logos = []
+    if paths:
+        from .load import ImageError, image_path, read_image  # only for a theme that names logos
+
+        for index, text in enumerate(paths):
+            if not isinstance(text, str) or not text.strip():
+                raise ThemeError(f"cover.logos[{index}]: expected the path of an image file, found {text!r}")
+            try:
+                logos.append(read_image(image_path(text, base)))
+            except ImageError as exc:
+                raise ThemeError(f"cover.logos[{index}]: {exc}") from None
+    return Cover(logos=tuple(logos), logo_align=align, **lengths)

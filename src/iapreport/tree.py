@@ -115,6 +115,40 @@ class TableOfContents(NamedTuple):
     entries: tuple[TocEntry, ...]
 
 
+class Image(NamedTuple):
+    """A PNG or JPEG file: its absolute path and its size in pixels (the aspect ratio it is
+    scaled by; a writer never needs to open it to lay it out)."""
+
+    path: str
+    width_px: int
+    height_px: int
+
+
+class ImageRow(NamedTuple):
+    """Images side by side on one line, such as the publisher's logos on the cover.
+
+    Each image is `height` millimetres high and as wide as its proportions make it; `gap`
+    millimetres separate neighbours and `space_after` millimetres follow the row; `align` (left,
+    center, right) places the row in the text width, which it never exceeds (compose shrinks it).
+    """
+
+    images: tuple[Image, ...]
+    height: float  # mm
+    gap: float  # mm
+    align: str = "left"
+    space_after: float = 0.0  # mm
+    source: str | None = None
+
+    def widths(self) -> tuple[float, ...]:
+        """Return each image's width in millimetres at the row's height."""
+        return tuple(self.height * image.width_px / image.height_px for image in self.images)
+
+    @property
+    def width(self) -> float:
+        """Return the row's width in millimetres: the images and the gaps between them."""
+        return sum(self.widths()) + self.gap * max(len(self.images) - 1, 0)
+
+
 class PageBreak(NamedTuple):
     """Start a new page."""
 
@@ -122,7 +156,7 @@ class PageBreak(NamedTuple):
         return True
 
 
-Block = Union[Paragraph, Heading, ListBlock, Table, TableOfContents, PageBreak]
+Block = Union[Paragraph, Heading, ListBlock, Table, TableOfContents, ImageRow, PageBreak]
 
 
 class Section(NamedTuple):
@@ -214,6 +248,11 @@ def _runs(runs: tuple[Run, ...]) -> str:
     return "".join(out)
 
 
+def _file_name(path: str) -> str:
+    """Return the last part of a path, whichever the system's separator."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _dump_blocks(blocks, lines: list[str], depth: int) -> None:
     pad = "  " * depth
     for block in blocks:
@@ -243,5 +282,11 @@ def _dump_blocks(blocks, lines: list[str], depth: int) -> None:
             lines.append(f"{pad}toc: {block.title}")
             for entry in block.entries:
                 lines.append(f"{pad}  {'  ' * (entry.level - 1)}{entry.text} -> #{entry.anchor}")
+        elif isinstance(block, ImageRow):
+            # file names only: a dump reads the same wherever the images are
+            images = " | ".join(f"{_file_name(image.path)} {image.width_px}x{image.height_px}"
+                                for image in block.images)
+            lines.append(f"{pad}image-row [{block.source}] height={block.height:.2f}mm gap={block.gap:.2f}mm "
+                         f"align={block.align} space_after={block.space_after:.2f}mm: {images}")
         elif isinstance(block, PageBreak):
             lines.append(f"{pad}page-break")

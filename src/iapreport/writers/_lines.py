@@ -1,9 +1,9 @@
-"""Fonts and line breaking for the PDF writer: runs of text in, measured lines out.
+"""Line breaking for the PDF writer: spans of text in faces in, measured lines out.
 
 Why not reportlab's platypus: it re-parses every paragraph from markup, wraps many paragraphs
 more than once while it paginates, and has no limit on hyphenated lines in a row. Here each
-paragraph is broken into lines once, from the tree's runs, with widths read from the font's own
-advance table and cached per word. The result is plain data (`Line`, `Fragment`) that the page
+paragraph is broken into lines once, from the tree's runs split into spans by font coverage
+(`fonts.FaceChain`), with widths read from each face's own advance table and cached per word. The result is plain data (`Line`, `Fragment`) that the page
 maker stacks and the PDF writer draws.
 
 The breaking is first-fit, as in Word and platypus: a line takes words while they fit; the word
@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from dataclasses import dataclass
-from itertools import repeat
-from pathlib import Path
 from typing import Callable, NamedTuple, Optional
 
-from .. import tree
-from . import WriterError
-from ._truetype import FontError, TrueTypeFont
+from .fonts import Face, load_face  # noqa: F401  (load_face: the faces a caller sets words in)
 
 #: lines in a row that may end with an added hyphen (as set for Word in the DOCX)
 MAX_HYPHENATED_LINES = 3
@@ -50,64 +45,6 @@ _HYPHENATABLE = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_HYPHENATED_WORD},}}(?!
 _COMPOUND_BREAK = re.compile(r"(?<=[^\W\d_])[-\u2010\u2013\u2014](?=[^\W\d_]{2})")
 #: web and mail addresses, paths and domains
 _ADDRESS_LIKE = re.compile(r"://|@|/|\bwww\.|[^\W_]\.[^\W\d_]{2,}")
-
-
-# --------------------------------------------------------------------------------------------
-# fonts
-
-
-class Face:
-    """One TrueType face, read once per process, with its advance widths.
-
-    `measure` returns widths in thousandths of the font size; results are cached by text, since
-    reports repeat their words.
-    """
-
-    __slots__ = ("name", "font", "widths", "default", "coverage", "space", "_cache")
-
-    def __init__(self, name: str, font: TrueTypeFont):
-        self.name = name
-        self.font = font
-        self.default = font.glyph_width(0)
-        # keyed by character, not code point: `measure` then sums in C, without a call to ord()
-        widths = {chr(code): width for code, width in font.char_widths().items()}
-        widths["\xa0"] = widths.get(" ", self.default)  # drawn as a space (code 32)
-        widths["\xad"] = 0  # a soft hyphen is never drawn: only a place to break (with a hyphen)
-        self.widths = widths
-        self.coverage = frozenset(map(chr, font.cmap))
-        self.space = widths.get(" ", self.default)
-        self._cache: dict[str, float] = {}
-
-    def measure(self, text: str) -> float:
-        width = self._cache.get(text)
-        if width is None:
-            width = self._cache[text] = sum(map(self.widths.get, text, repeat(self.default, len(text))))
-        return width
-
-    def __repr__(self) -> str:
-        return f"Face({self.name})"
-
-
-_font_lock = threading.Lock()
-_faces: dict[Path, Face] = {}
-
-
-def load_face(path: Path) -> Face:
-    """Return the face of the TrueType file `path`, reading it on first use."""
-    path = Path(path).resolve()
-    with _font_lock:
-        face = _faces.get(path)
-        if face is not None:
-            return face
-        if not path.is_file():
-            raise WriterError(f"font file {path} does not exist")
-        try:
-            font = TrueTypeFont(path.read_bytes(), str(path))
-        except (OSError, FontError) as exc:
-            raise WriterError(f"cannot use font file {path}: {exc}") from exc
-        name = font.postscript_name
-        face = _faces[path] = Face(name, font)
-        return face
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,36 +215,35 @@ class Setting(NamedTuple):
     hyphenate: Optional[Hyphenate] = None
 
 
-def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.Run, Face], str],
-             size: float) -> list:
-    """Return the words of `runs` (and BREAK for hard breaks), measured at `size`.
+def words_of(spans, size: float) -> list:
+    """Return the words of `spans` (and BREAK for hard breaks), measured at `size`.
 
-    `face_of` picks a run's face; `text_of` returns the run's text as drawn (upper-cased,
-    glyph-checked). Runs of spaces count as one space; spaces at the start and after a break go.
-    A word may span runs ("**bold**,"): it is complete at the next space, break or the end.
+    `spans` are (text, face, link) triples as drawn (upper-cased, split by font coverage), or
+    BREAK for a hard line break. Runs of spaces count as one space; spaces at the start and after
+    a break go. A word may span several spans ("**bold**,", a name with a letter from a fallback
+    face): it is complete at the next space, break or the end.
     """
     scale = size / 1000.0
     words: list = []
     append = words.append
-    pieces: list[Piece] = []  # of the word still open at the end of the last run
+    pieces: list[Piece] = []  # of the word still open at the end of the last span
     space_face: Face | None = None  # of the space before it, if any
     space_link: str | None = None
     split = _SPACE_RUN.split
-    for run in runs:
-        if run.line_break:
+    for span in spans:
+        if span is BREAK:
             if pieces:
                 _complete(words, pieces, space_face, space_link, scale)
                 pieces = []
             append(BREAK)
             space_face = None
             continue
-        if not run.text:
+        text, face, link = span
+        if not text:
             continue
-        face = face_of(run)
-        link = run.link
-        known = face._cache.get
+        known = face.cache.get
         measure = face.measure
-        parts = split(text_of(run, face))
+        parts = split(text)
         head = parts[0]  # continues the open word: no space before it
         if head:
             width = known(head)
@@ -322,7 +258,7 @@ def words_of(runs, face_of: Callable[[tree.Run], Face], text_of: Callable[[tree.
         spaced = bool(words) and words[-1] is not BREAK
         uniform = (face, link)
         last = len(parts) - 1
-        for index in range(1, last):  # whole words, between two spaces of this run (never empty)
+        for index in range(1, last):  # whole words, between two spaces of this span (never empty)
             part = parts[index]
             width = known(part)
             width = (measure(part) if width is None else width) * scale

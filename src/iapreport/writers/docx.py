@@ -24,7 +24,8 @@ from docx.text.paragraph import Paragraph
 
 from .. import tree
 from ..theme import Style, Theme
-from . import _ooxml, atomic_output, build_moment
+from . import WriterError, _ooxml, atomic_output, build_moment
+from .fonts import FaceChain, MissingGlyphs, chain_for
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
@@ -111,6 +112,10 @@ class _Writer:
     break_pending: bool = False
     pending_abstracts: list = field(default_factory=list)
     pending_nums: list = field(default_factory=list)
+    #: (font key, bold, italic) -> the chain of faces that sets it
+    chains: dict = field(default_factory=dict)
+    #: fallback faces the text needed: family -> (generic, {face slot: file})
+    fallbacks: dict = field(default_factory=dict)
 
     @property
     def body(self):
@@ -134,7 +139,43 @@ class _Writer:
         _ooxml.set_lang(rPr, self.language)
         return rPr
 
-    def add_runs(self, paragraph, runs: tuple[tree.Run, ...]) -> None:
+    def chain(self, font: str, bold: bool, italic: bool) -> FaceChain:
+        """The chain of faces that sets the theme's font `font` in that weight and slant."""
+        key = (font, bold, italic)
+        chain = self.chains.get(key)
+        if chain is None:
+            chain = self.chains[key] = chain_for(self.theme, *key)
+        return chain
+
+    def text_runs(self, text: str, style: str, where: str | None, bold: bool = False, italic: bool = False,
+                  properties=None) -> list:
+        """Return `text` as w:r elements, split by font coverage as the PDF sets it: a character the
+        style's face lacks is in a run that names the fallback family that has it (``w:rFonts``)."""
+        theme_style = self.theme.style(style)
+        bold, italic = theme_style.bold or bold, theme_style.italic or italic
+        chain = self.chain(theme_style.font, bold, italic)
+        try:
+            spans = chain.split(text)
+        except MissingGlyphs as exc:
+            raise WriterError(f"{where or 'text ' + repr(text[:40])}: {exc}; the DOCX cannot show "
+                              f"{'it' if len(exc.chars) == 1 else 'them'}") from None
+        elements = []
+        for face, part in spans:
+            rPr = properties() if properties is not None else self._plain_properties()
+            if face is not chain.primary:
+                family = chain.family_of(face)
+                generic = next(f.generic for f in self.theme.fonts.values() if f.family == family)
+                self.fallbacks.setdefault(family, (generic, {}))[1][_FACE_SLOTS[bold, italic]] = face.path
+                _ooxml.set_fonts(rPr, family)
+            elements.append(_ooxml.text_run(part, rPr))
+        return elements
+
+    def _plain_properties(self):
+        rPr = OxmlElement("w:rPr")
+        _ooxml.set_lang(rPr, self.language)
+        return rPr
+
+    def add_runs(self, paragraph, runs: tuple[tree.Run, ...], style: str, where: str | None = None) -> None:
         p = paragraph._p
         for run in runs:
             if run.line_break:
@@ -142,13 +183,16 @@ class _Writer:
                 element.append(OxmlElement("w:br"))
                 p.append(element)
                 continue
-            element = _ooxml.text_run(run.text, self._run_properties(run))
+            elements = self.text_runs(run.text, style, where, run.bold, run.italic,
+                                      lambda run=run: self._run_properties(run))
             if run.link:
                 link = _ooxml.external_hyperlink(self.document.part, run.link)
-                link.append(element)
+                for element in elements:
+                    link.append(element)
                 p.append(link)
             else:
-                p.append(element)
+                for element in elements:
+                    p.append(element)
 
     def style_id(self, style: str) -> str:
         """Return the Word style id of a theme style (``rating-x`` falls back to ``rating``)."""
@@ -171,18 +215,19 @@ class _Writer:
             self.break_pending = False
         return paragraph
 
-    def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None, keep_with_next: bool = False):
+    def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None, keep_with_next: bool = False,
+                  where: str | None = None):
         paragraph = self.new_paragraph(self.style_id(style), container)
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
-        self.add_runs(paragraph, runs)
+        self.add_runs(paragraph, runs, style, where)
         return paragraph
 
     # -- blocks --------------------------------------------------------------------------------
 
     def heading(self, heading: tree.Heading) -> None:
         paragraph = self.new_paragraph(self.styles[HEADING_STYLES[min(heading.level, 3)]])
-        self.add_runs(paragraph, (tree.Run(heading.text),))
+        self.add_runs(paragraph, (tree.Run(heading.text),), heading.style, f"heading #{heading.anchor}")
         style = self.theme.style(heading.style)
         if heading.style != f"heading-{heading.level}":
             # e.g. a chapter heading: Word's Heading style, with the theme's own look on top
@@ -197,7 +242,7 @@ class _Writer:
             _ooxml.add_bookmark(paragraph._p, self.bookmark_id, heading.anchor)
 
     def toc(self, toc: tree.TableOfContents) -> None:
-        self.paragraph("toc-title", (tree.Run(toc.title),))
+        self.paragraph("toc-title", (tree.Run(toc.title),), where="table of contents title")
         if not toc.entries:
             return
         levels = max(entry.level for entry in toc.entries)
@@ -209,9 +254,9 @@ class _Writer:
             if entry is toc.entries[0]:
                 _ooxml.field_begin(p, f'TOC \\o "1-{levels}" \\h \\z \\u', dirty=True)
             link = _ooxml.internal_hyperlink(entry.anchor)
-            rPr = OxmlElement("w:rPr")
-            _ooxml.set_lang(rPr, self.language)
-            link.append(_ooxml.text_run(entry.text, rPr))
+            for element in self.text_runs(entry.text, "toc-1" if entry.level == 1 else "toc-2",
+                                          f"table of contents entry {entry.text[:40]!r}"):
+                link.append(element)
             link.append(_ooxml.tab_run())
             # the page number, as Word's own TOC has it: computed by Word and LibreOffice
             _ooxml.field_begin(link, f"PAGEREF {entry.anchor} \\h")
@@ -225,7 +270,8 @@ class _Writer:
             first = True
             for inner in item.blocks:
                 if isinstance(inner, tree.Paragraph):
-                    paragraph = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next)
+                    paragraph = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next,
+                                               inner.source)
                     fmt = paragraph.paragraph_format
                     if first:
                         _ooxml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, block.level)
@@ -280,13 +326,38 @@ class _Writer:
                 for p in tc.findall(qn("w:p")):
                     tc.remove(p)
                 for para in cell.paragraphs:
-                    self.paragraph(para.style, para.runs, tc)
+                    self.paragraph(para.style, para.runs, tc, where=para.source)
                 if not cell.paragraphs:
                     self.new_paragraph(self.style_id(cell.style), tc)
                 background = self.theme.style(cell.style).background
                 if background:
                     _ooxml.set_shading(word_cell._tc, background)
                 col += cell.colspan
+
+    def image_row(self, row: tree.ImageRow) -> None:
+        """Images side by side in one paragraph, each `row.height` high and as wide as its pixels'
+        proportions; left tab stops put each one at its place in the row (the gap after the one
+        before it, the row aligned in the text width), to the twip."""
+        from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+
+        paragraph = self.new_paragraph(self.style_id("body"))
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.left_indent = fmt.first_line_indent = Pt(0)
+        fmt.space_before = Pt(0)
+        fmt.space_after = Mm(row.space_after)
+        room = self.theme.page.text_width
+        x = max({"center": (room - row.width) / 2, "right": room - row.width}.get(row.align, 0.0), 0.0)
+        for index, (image, width) in enumerate(zip(row.images, row.widths())):
+            run = paragraph.add_run()
+            if (row.gap if index else x) >= 0.1:  # a smaller space is no space to set a tab stop in
+                fmt.tab_stops.add_tab_stop(Mm(x))
+                run.add_tab()
+            try:
+                run.add_picture(image.path, width=Mm(width), height=Mm(row.height))
+            except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
+                raise WriterError(f"{row.source}: cannot place the image {image.path} in the DOCX: {exc}") from None
+            x += width + row.gap
 
     def page_break(self) -> None:
         self.break_pending = True
@@ -307,7 +378,7 @@ class _Writer:
         if isinstance(block, tree.Heading):
             self.heading(block)
         elif isinstance(block, tree.Paragraph):
-            self.paragraph(block.style, block.runs, keep_with_next=block.keep_with_next)
+            self.paragraph(block.style, block.runs, keep_with_next=block.keep_with_next, where=block.source)
         elif isinstance(block, tree.ListBlock):
             self.list_block(block)
         elif isinstance(block, tree.Table):
@@ -316,6 +387,8 @@ class _Writer:
             self.toc(block)
         elif isinstance(block, tree.PageBreak):
             self.page_break()
+        elif isinstance(block, tree.ImageRow):
+            self.image_row(block)
         else:  # pragma: no cover - the tree has no other block kinds
             raise TypeError(f"unknown block {type(block).__name__}")
 
@@ -324,8 +397,12 @@ class _Writer:
         _ooxml.add_to_numbering(numbering, self.pending_abstracts, self.pending_nums)
 
 
-def _declare_fonts(word, theme: Theme) -> None:
-    """Name the theme's families in the font table and, where the theme asks, embed their faces.
+_FACE_SLOTS = {(False, False): "regular", (True, False): "bold", (False, True): "italic", (True, True): "bold_italic"}
+
+
+def _declare_fonts(word, theme: Theme, fallbacks: dict) -> None:
+    """Name the families in the font table and, where the theme asks, embed their faces: every
+    face of the families the styles use, and the fallback faces the text needed.
 
     Embedded faces make Word and LibreOffice show the document in the theme's fonts on machines
     that lack them (obfuscated as the format requires; the key derives from the font's bytes, so
@@ -336,28 +413,40 @@ def _declare_fonts(word, theme: Theme) -> None:
 
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from lxml import etree
+    from docx.opc.part import Part, XmlPart
+    from docx.oxml import parse_xml
 
-    part = word.part.part_related_by(RT.FONT_TABLE)
-    fonts = etree.fromstring(part.blob)
+    old = word.part.part_related_by(RT.FONT_TABLE)
+    fonts = parse_xml(old.blob)
+    # a new font table part in place of python-docx's template one (which has no API to edit)
+    part = XmlPart(old.partname, old.content_type, fonts, word.part.package)
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype == RT.FONT_TABLE:
+            word.part.drop_rel(rel_id)
+    word.part.relate_to(part, RT.FONT_TABLE)
+    used = {style.font for style in theme.styles.values()}
+    faces: dict[str, tuple[str, dict[str, Path]]] = {}
+    for key, family in theme.fonts.items():
+        if key in used:
+            faces[family.family] = (family.generic, {slot: getattr(family, slot) for slot in _FACE_SLOTS.values()})
+    for name, (generic, slots) in sorted(fallbacks.items()):
+        faces.setdefault(name, (generic, {}))[1].update(sorted(slots.items()))
     number = 0
-    for family in theme.fonts.values():
-        _ooxml.declare_font(fonts, family.family, family.generic)
+    for name, (generic, slots) in faces.items():
+        _ooxml.declare_font(fonts, name, generic)
         if not theme.docx_embed_fonts:
             continue
-        for face in ("regular", "bold", "italic", "bold_italic"):
-            data = getattr(family, face).read_bytes()
+        for slot, path in slots.items():
+            data = path.read_bytes()
             key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
             number += 1
             font_part = Part(PackURI(f"/word/fonts/font{number}.odttf"),
                              "application/vnd.openxmlformats-officedocument.obfuscatedFont",
                              _ooxml.obfuscate_font(data, key), word.part.package)
             rel_id = part.relate_to(font_part, RT.FONT)
-            _ooxml.embed_font(fonts, family.family, face, rel_id, key)
+            _ooxml.embed_font(fonts, name, slot, rel_id, key)
     if number:
         _ooxml.set_embed_fonts(word.settings.element)
-    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 _APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -399,7 +488,6 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     styles = build_styles(word, theme)
     _ooxml.set_update_fields(word.settings.element)
     _ooxml.set_hyphenation(word.settings.element)
-    _declare_fonts(word, theme)
     writer = _Writer(word, theme, language, styles)
 
     for index, section in enumerate(document.sections):
@@ -417,7 +505,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
             footer.text = ""
             if section.running_header:
                 header.style = word.styles[word_style_name("header")]
-                writer.add_runs(header, (tree.Run(section.running_header),))
+                writer.add_runs(header, (tree.Run(section.running_header),), "header", "running header")
             if section.page_numbers:
                 footer.style = word.styles[word_style_name("footer")]
                 _ooxml.add_simple_field(footer._p, "PAGE", "1")
@@ -425,6 +513,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
             writer.block(block)
         writer.break_pending = False  # the next section starts on a new page anyway
     writer.finish()
+    _declare_fonts(word, theme, writer.fallbacks)
 
     md = document.metadata
     stamp = build_moment(md.date).replace(tzinfo=None)

@@ -11,30 +11,31 @@ Three steps, each done once:
    orphans); a table that fits on a page is moved whole, a longer one splits between rows with
    its header rows repeated and a single body row alone on a page only where the page is otherwise
    empty; sections and page breaks start new pages.
-3. *Draw*: pages are drawn in order into a `_pdffile.PdfFile`, which embeds the fonts as subsets
-   and writes outline, links and metadata. Since pagination is finished before the first page is
-   drawn, the table of contents prints the true page numbers directly: one layout pass.
+3. *Draw*: pages are drawn in order on a `_reportlab.Canvas`, the one seam to reportlab, which
+   embeds the fonts as subsets and writes outline, links and metadata. Since pagination is
+   finished before the first page is drawn, the table of contents prints the true page numbers
+   directly: one layout pass.
 
-Every character is checked against the cmap of the face that will draw it, so a missing glyph is an
-error naming the paragraph's `source` instead of a silent box. Page numbers are physical: the
-cover is page 1 (it shows no number). Output is byte-identical for identical input: dates from the
-metadata (or ``SOURCE_DATE_EPOCH``), identifiers and subset tags derived from the content.
+Every text is split by font coverage (`fonts.FaceChain`): each character is set in the first face
+of its family's fallback chain that has it, and a character no face has is an error naming the
+paragraph's `source` instead of a silent box. Page numbers are physical: the cover is page 1 (it
+shows no number). Output is byte-identical for identical input: dates from the metadata (or
+``SOURCE_DATE_EPOCH``), reportlab's invariant mode for the rest.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Optional
 
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output, build_moment
-from ._lines import EPSILON, RIGID_NBSP, Face, Line, NoRoom, Setting, break_lines, hyphenator, load_face, words_of
-from ._pdffile import FontSubsets, Info, PdfFile, num, nums
+from ._lines import BREAK, EPSILON, RIGID_NBSP, Line, NoRoom, Setting, break_lines, hyphenator, words_of
+from ._reportlab import Canvas, Info
+from .fonts import Face, FaceChain, MissingGlyphs, chain_for
 
 __all__ = ["write_pdf"]
 
@@ -62,20 +63,6 @@ MIN_ROWS = 2
 LONG_TOKEN = 30
 _BREAKABLE_WORD = re.compile(r"\W{0,3}[^\W\d_]+(?:[-\u2010\u2013\u2014][^\W\d_]+)*\W{0,3}")
 
-#: typographic equivalents used only where a face lacks the character itself (PT Serif and PT
-#: Sans lack U+202F, which babel puts in Russian numbers and dates): spaces of other widths, and
-#: the Unicode hyphen. Never anything that changes the text's meaning.
-_EQUIVALENTS = {
-    "\u202f": "\u00a0",  # narrow no-break space -> no-break space
-    "\u2007": "\u00a0",  # figure space (no-break) -> no-break space
-    **{chr(c): " " for c in range(0x2000, 0x2007)},  # en quad .. six-per-em space -> space
-    **{chr(c): " " for c in range(0x2008, 0x200B)},  # punctuation, thin, hair space -> space
-    "\u2010": "-",  # hyphen -> hyphen-minus
-}
-#: characters that need no glyph: set as word spaces, or (the soft hyphen) never drawn
-_LAYOUT_WHITESPACE = frozenset("\t\n\r\xad")
-
-
 def _rgb(value: str | None) -> Optional[tuple[float, float, float]]:
     if not value:
         return None
@@ -101,7 +88,7 @@ class _Text:
     keep_with_next: bool
     splittable: bool
     where: str
-    bullet: Optional[tuple[str, Face, float]] = None  # text, face, x from the frame's left edge
+    bullet: Optional[tuple[list, float]] = None  # (face, text) spans, x from the frame's left edge
     background: Optional[tuple] = None
     anchor: Optional[str] = None  # headings: destination name
     level: int = 0
@@ -218,13 +205,8 @@ class _Setter:
     def __init__(self, document: tree.Document, theme: Theme):
         self.document = document
         self.theme = theme
-        #: (family, bold, italic) -> font file; each face is loaded on first use (`face`)
-        self.face_files: dict[tuple[str, bool, bool], Path] = {}
-        self.faces: dict[tuple[str, bool, bool], Face] = {}
-        for key, family in theme.fonts.items():
-            for bold, italic, attr in ((False, False, "regular"), (True, False, "bold"),
-                                       (False, True, "italic"), (True, True, "bold_italic")):
-                self.face_files[key, bold, italic] = getattr(family, attr)
+        #: (family, bold, italic) -> the chain of faces that sets it, made on first use (`chain`)
+        self.chains: dict[tuple[str, bool, bool], FaceChain] = {}
         rules = theme.hyphenation
         self.hyphenate = hyphenator(rules.dictionary(document.metadata.language), rules.min_left,
                                     rules.min_right)
@@ -236,47 +218,30 @@ class _Setter:
         self._anchor_count = 0
         #: the headings' own anchors, which generated ones must not take
         self.anchors = _check_anchors(document)
-        self._substitutes: dict[Face, dict[int, str]] = {}
         #: the TOC's page-number column (set when the TOC is set)
         self.toc_number_width = 0.0
 
     # fonts and glyphs
 
-    def face(self, style: Style, bold: bool = False, italic: bool = False) -> Face:
+    def chain(self, style: Style, bold: bool = False, italic: bool = False) -> FaceChain:
         key = (style.font, style.bold or bold, style.italic or italic)
-        face = self.faces.get(key)
-        if face is None:
-            face = self.faces[key] = load_face(self.face_files[key])
-        return face
+        chain = self.chains.get(key)
+        if chain is None:
+            chain = self.chains[key] = chain_for(self.theme, *key)
+        return chain
 
-    def check(self, text: str, face: Face, where: str) -> str:
-        """Return `text` as `face` can draw it; raise WriterError for a character it has no glyph for.
+    def face(self, style: Style, bold: bool = False, italic: bool = False) -> Face:
+        """The style's own face (the first of its chain): what numbers and leaders are set in."""
+        return self.chain(style, bold, italic).primary
 
-        Only the canonical composition (NFC) of the text and the typographic `_EQUIVALENTS` of
-        characters the face lacks are substituted: the text reads the same.
-        """
-        coverage = face.coverage
-        missing = set(text).difference(coverage)
-        if missing and not missing <= _LAYOUT_WHITESPACE:
-            composed = unicodedata.normalize("NFC", text)  # "е" + U+0308 is "ё", which fonts have
-            if composed != text:
-                text = composed
-                missing = set(text).difference(coverage)
-                if missing <= _LAYOUT_WHITESPACE:
-                    return text
-            table = self._substitutes.get(face)
-            if table is None:
-                table = self._substitutes[face] = str.maketrans(
-                    {char: sub for char, sub in _EQUIVALENTS.items() if char not in coverage and sub in coverage})
-            text = text.translate(table)
-            missing = set(text).difference(coverage) - _LAYOUT_WHITESPACE
-            if not missing:
-                return text
-            char = min(missing, key=text.index)
-            name = unicodedata.name(char, "unnamed character")
-            raise WriterError(f"{where}: the font {face.name} has no glyph for U+{ord(char):04X} {name} "
-                              f"({char!r}); the PDF cannot show it")
-        return text
+    def split(self, text: str, chain: FaceChain, where: str) -> list[tuple[Face, str]]:
+        """Return `text` as (face, text) spans of `chain`; raise WriterError naming every character
+        that no face of the chain has."""
+        try:
+            return chain.split(text)
+        except MissingGlyphs as exc:
+            raise WriterError(f"{where}: {exc}; the PDF cannot show "
+                              f"{'it' if len(exc.chars) == 1 else 'them'}") from None
 
     # paragraphs
 
@@ -295,14 +260,15 @@ class _Setter:
         allowed = (align in ("justify", "left") and not style.keep_with_next and not style.upper
                    and not in_cell and hyphenate)
         upper = style.upper
-
-        def face_of(run: tree.Run) -> Face:
-            return self.face(style, run.bold, run.italic)
-
-        def text_of(run: tree.Run, face: Face) -> str:
-            return self.check(run.text.upper() if upper else run.text, face, where)
-
-        words = words_of(runs, face_of, text_of, size)
+        spans: list = []
+        for run in runs:
+            if run.line_break:
+                spans.append(BREAK)
+            elif run.text:
+                chain = self.chain(style, run.bold, run.italic)
+                spans.extend((text, face, run.link) for face, text in
+                             self.split(run.text.upper() if upper else run.text, chain, where))
+        words = words_of(spans, size)
         setting = Setting(size, width - style.left_indent - left, style.first_line_indent, align,
                           self.hyphenate if allowed else None)
         try:
@@ -390,9 +356,8 @@ class _Setter:
                     style = self.theme.style(para.style)
                     text = self.paragraph(para, style, left=text_at)
                     if pending:
-                        face = self.face(style)
                         where = para.source or block.source or "list marker"
-                        text.bullet = (self.check(pending, face, where), face, style.left_indent + marker_at)
+                        text.bullet = (self.split(pending, self.chain(style), where), style.left_indent + marker_at)
                         pending = None
                     out.append(text)
                     if isinstance(child, tree.Paragraph):
@@ -605,40 +570,25 @@ class _Paginator:
 
 
 class _Painter:
-    """Draws set lines on the PDF's pages, writing text operators directly."""
+    """Draws set blocks on the canvas: lines of text with their word spacing, fills, rules, links."""
 
-    def __init__(self, pdf: PdfFile, link_colour, rule_colour):
-        self.pdf = pdf
+    def __init__(self, canvas: Canvas, link_colour, rule_colour):
+        self.canvas = canvas
         self.link_colour = link_colour
         self.rule_colour = rule_colour
-        self._fonts: dict[Face, FontSubsets] = {}
-
-    @property
-    def code(self) -> list[str]:
-        """The current page's content operators (a new list on every page)."""
-        return self.pdf.code
-
-    def encode(self, face: Face, text: str) -> list[tuple[str, str]]:
-        """Return (font resource name, hex string) chunks of `text` in the face's subsets."""
-        fonts = self._fonts.get(face)
-        if fonts is None:
-            fonts = self._fonts[face] = self.pdf.fonts(face.font)
-        return fonts.encode(text)
 
     def text(self, block: _Text, x0: float, top: float) -> None:
-        code = self.code
+        canvas = self.canvas
         size = block.size
-        size_str = num(size)
         x_left = x0 + block.left
         if block.background is not None:
             width = max(line.offset + line.available for line in block.lines)
-            self.fill_rect(block.background, x_left, top - block.height, width, block.height)
+            canvas.fill_rect(block.background, x_left, top - block.height, width, block.height)
         colour = block.colour
         if block.bullet is not None:  # first, so that text extraction reads it before the item
-            text, face, at = block.bullet
-            chunks = " ".join(f"{name} {size_str} Tf <{data}> Tj" for name, data in self.encode(face, text))
-            code.append(f"BT 1 0 0 1 {num(x0 + at)} {num(top - size)} Tm 0 Tw {nums(*colour)} rg {chunks} ET")
-        colour_op = f"{nums(*colour)} rg"
+            spans, at = block.bullet
+            canvas.show(x0 + at, top - size, size, [(face.handle, text, colour, 0.0) for face, text in spans])
+        link_colour = self.link_colour or colour
         for number, line in enumerate(block.lines):
             baseline = top - size - number * block.leading
             x = x_left + line.offset
@@ -649,37 +599,27 @@ class _Painter:
                 x += slack
             spacing = slack / line.spaces if line.justify else 0.0
             fragments = line.fragments
-            if len(fragments) == 1:  # most lines: one face, no link, one operator string
-                fragment = fragments[0]
-                if not fragment.link and not (spacing and "\xa0" in fragment.text):
-                    chunks = self.encode(fragment.face, fragment.text)
-                    if len(chunks) == 1:
-                        name, data = chunks[0]
-                        code.append(f"BT 1 0 0 1 {x:.3f} {baseline:.3f} Tm {spacing:.4f} Tw {colour_op} "
-                                    f"{name} {size_str} Tf <{data}> Tj ET")
-                        continue
-            ops = [f"BT 1 0 0 1 {num(x)} {num(baseline)} Tm {num(spacing)} Tw"]
-            current_colour = None
-            links = []
+            if len(fragments) == 1 and not fragments[0].link and not (spacing and "\xa0" in fragments[0].text):
+                fragment = fragments[0]  # most lines: one face, no link
+                canvas.show(x, baseline, size, ((fragment.face.handle, fragment.text, colour, spacing),))
+                continue
+            spans = []
+            links: list[list] = []
             position = x
-            for fragment in line.fragments:
-                wanted = self.link_colour if (fragment.link and self.link_colour) else colour
-                if wanted != current_colour:
-                    ops.append(f"{nums(*wanted)} rg")
-                    current_colour = wanted
+            for fragment in fragments:
+                handle = fragment.face.handle
+                wanted = link_colour if fragment.link else colour
                 if spacing and "\xa0" in fragment.text and RIGID_NBSP.search(fragment.text):
-                    # a no-break space is drawn as code 32, which Tw widens: inside a number
-                    # take the extra back, so that "1 077" keeps its normal space
-                    back = num(spacing * 1000 / size)
+                    # a no-break space is drawn as a space, which the word spacing widens: inside
+                    # a number it is drawn without, so that "1 077" keeps its normal space
                     parts = RIGID_NBSP.split(fragment.text)
                     for index, part in enumerate(parts):
-                        chunks = self.encode(fragment.face, part + "\xa0" if index < len(parts) - 1 else part)
-                        for chunk, (name, data) in enumerate(chunks):
-                            tail = f" {back}" if index < len(parts) - 1 and chunk == len(chunks) - 1 else ""
-                            ops.append(f"{name} {size_str} Tf [<{data}>{tail}] TJ")
+                        if index:
+                            spans.append((handle, "\xa0", wanted, 0.0))
+                        if part:
+                            spans.append((handle, part, wanted, spacing))
                 else:
-                    for name, data in self.encode(fragment.face, fragment.text):
-                        ops.append(f"{name} {size_str} Tf <{data}> Tj")
+                    spans.append((handle, fragment.text, wanted, spacing))
                 advance = fragment.width + fragment.spaces * spacing
                 if fragment.link:
                     if links and links[-1][0] == fragment.link and abs(links[-1][2] - position) < EPSILON:
@@ -687,13 +627,9 @@ class _Painter:
                     else:
                         links.append([fragment.link, position, position + advance])
                 position += advance
-            ops.append("ET")
-            code.append(" ".join(ops))
+            canvas.show(x, baseline, size, spans)
             for url, start, end in links:
-                self.pdf.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url)
-
-    def fill_rect(self, colour, x: float, y: float, width: float, height: float) -> None:
-        self.code.append(f"q {nums(*colour)} rg {nums(x, y, width, height)} re f Q")
+                canvas.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url)
 
     def table(self, table: _Table, x0: float, top: float) -> None:
         y = top
@@ -702,25 +638,25 @@ class _Painter:
             for cell in row.cells:
                 x = x0 + cell.x
                 if cell.background is not None:
-                    self.fill_rect(cell.background, x, y - row.height, cell.width, row.height)
+                    self.canvas.fill_rect(cell.background, x, y - row.height, cell.width, row.height)
                 # centred vertically, as the DOCX writer's cells
                 offset = (row.height - CELL_PADDING_TOP - CELL_PADDING - cell.height) / 2
                 for dy, text in cell.content:
                     self.text(text, x + CELL_PADDING, y - CELL_PADDING_TOP - offset - dy)
-                grid.append(f"{nums(x, y - row.height, cell.width, row.height)} re")
+                grid.append((x, y - row.height, cell.width, row.height))
             y -= row.height
         if grid:
-            self.code.append(f"q {num(RULE_WIDTH)} w {nums(*self.rule_colour)} RG {' '.join(grid)} S Q")
+            self.canvas.stroke_rects(self.rule_colour, RULE_WIDTH, grid)
 
 
 class _Writer:
-    def __init__(self, setter: _Setter, pages: list[_Page], heading_pages: dict[str, int], pdf: PdfFile):
+    def __init__(self, setter: _Setter, pages: list[_Page], heading_pages: dict[str, int], canvas: Canvas):
         self.setter = setter
         self.theme = setter.theme
         self.pages = pages
         self.heading_pages = heading_pages
-        self.pdf = pdf
-        self.painter = _Painter(pdf, setter.link_colour, setter.rule_colour or (0, 0, 0))
+        self.canvas = canvas
+        self.painter = _Painter(canvas, setter.link_colour, setter.rule_colour or (0, 0, 0))
         page = self.theme.page
         self.x0 = page.margin_left * MM
         self.top = (page.height - page.margin_top) * MM
@@ -758,18 +694,17 @@ class _Writer:
                     if block.anchor is not None:
                         self.heading(block, self.top - y)
                     self.painter.text(block, self.x0, self.top - y)
-            self.pdf.end_page()
+            self.canvas.end_page()
 
     def heading(self, block: _Text, top: float) -> None:
-        self.pdf.destination(block.anchor, self.x0, top)
+        self.canvas.destination(block.anchor, self.x0, top)
         if block.outline is not None:
             level = max(min(block.level - 1, self.outline_level + 1), 0)
-            self.pdf.outline_entry(block.outline, block.anchor, level)
+            self.canvas.outline_entry(block.outline, block.anchor, level)
             self.outline_level = level
 
     def toc_entry(self, block: _Text, top: float) -> None:
-        painter = self.painter
-        painter.text(block, self.x0, top)
+        self.painter.text(block, self.x0, top)
         width = self.setter.text_width
         number_width = self.setter.toc_number_width
         last_line = block.lines[-1]
@@ -778,21 +713,18 @@ class _Writer:
         # leader dots on a grid common to all entries, so they line up down the page
         start = (int((end + TOC_GAP) / TOC_DOT_STEP) + 1) * TOC_DOT_STEP
         stop = width - number_width - TOC_GAP
-        colour = nums(*block.colour)
         if stop > start:
             dots = int((stop - start) / TOC_DOT_STEP)
-            y = num(baseline + 0.6)
-            painter.code.append(f"q {colour} RG 0.8 w 1 J [0 {num(TOC_DOT_STEP)}] 0 d "
-                                f"{num(self.x0 + start)} {y} m {num(self.x0 + start + dots * TOC_DOT_STEP)} {y} l S Q")
+            self.canvas.dotted_line(block.colour, self.x0 + start, self.x0 + start + dots * TOC_DOT_STEP,
+                                    baseline + 0.6, TOC_DOT_STEP, 0.8)
         page = self.heading_pages.get(block.toc_anchor)
         if page is None:  # checked before layout; a heading that was never placed
             raise WriterError(f"the table of contents points to #{block.toc_anchor}, which was never drawn")
         face = block.toc_face
         number = str(page)
         x = self.x0 + width - face.measure(number) * block.size / 1000
-        chunks = " ".join(f"{name} {num(block.size)} Tf <{data}> Tj" for name, data in painter.encode(face, number))
-        painter.code.append(f"BT 1 0 0 1 {num(x)} {num(baseline)} Tm 0 Tw {colour} rg {chunks} ET")
-        self.pdf.link_anchor((self.x0 + block.left, top - block.height, self.x0 + width, top), block.toc_anchor)
+        self.canvas.show(x, baseline, block.size, ((face.handle, number, block.colour, 0.0),))
+        self.canvas.link_anchor((self.x0 + block.left, top - block.height, self.x0 + width, top), block.toc_anchor)
 
 
 def _check_anchors(document: tree.Document) -> set[str]:
@@ -856,10 +788,8 @@ def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str
     md = document.metadata
     info = Info(title=md.title, author=md.author, subject=md.subject, keywords=", ".join(md.keywords),
                 creator="iapreport", language=md.language, date=_pdf_date(document))
-    pdf = PdfFile(theme.page.width * MM, theme.page.height * MM, info)
-    try:
-        _Writer(setter, pages, heading_pages, pdf).run()
-        with atomic_output(path) as tmp, open(tmp, "wb") as out:
-            pdf.write(out)
-    finally:
-        pdf.close()  # the compressing threads stop, whatever failed
+    initial = setter.face(theme.style("body")).handle
+    with atomic_output(path) as tmp:
+        canvas = Canvas(tmp, theme.page.width * MM, theme.page.height * MM, info, initial)
+        _Writer(setter, pages, heading_pages, canvas).run()
+        canvas.save()
