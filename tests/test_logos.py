@@ -182,16 +182,6 @@ def test_an_unreadable_image_is_reported(tmp_path, logos, monkeypatch):
         [f"logos[0]: cannot read the image file {logos[0]}: Permission denied"]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
-def test_an_image_without_read_permission_is_reported(tmp_path, logos):
-    logos[0].chmod(0)
-    try:
-        errors = load_file(write_data(tmp_path, with_logos(f"{FOLDER}/{PNG_NAME}"))).errors
-    finally:
-        logos[0].chmod(0o644)
-    assert len(errors) == 1 and "cannot read the image file" in errors[0].message
-
-
 @pytest.mark.parametrize("value,message", [
     ("logo.png", "expected a list, found a string"),
     ("[1]", "expected a string, found an integer"),
@@ -347,6 +337,78 @@ def test_docx_names_a_logo_that_vanished_after_loading(tmp_path, logos, theme):
     logos[0].unlink()
     with pytest.raises(WriterError, match=f"logos: cannot place the image {logos[0]}"):
         render_docx(document, theme)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+
+MM_PT = 72 / 25.4
+
+
+def _placed_images(path: Path, page: int = 0) -> list[tuple[float, float, float, float]]:
+    """(width, height, x, y) in points of every image drawn on a page: the `cm` before each `Do`."""
+    import re
+
+    from pypdf import PdfReader
+
+    content = PdfReader(str(path)).pages[page].get_contents().get_data().decode("latin-1")
+    pattern = r"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm\s*/\S+ Do"
+    return [tuple(float(v) for v in match) for match in re.findall(pattern, content)]
+
+
+def test_pdf_places_the_logos_at_the_themes_height_on_the_cover(tmp_path, logos, theme):
+    from iapreport.writers.pdf import write_pdf
+
+    report = load(write_data(tmp_path, with_logos(f"{FOLDER}/{PNG_NAME}", f"{FOLDER}/{JPEG_NAME}")))
+    document = compose(report, "ru")
+    target = tmp_path / "вывод с пробелом" / "out.pdf"
+    write_pdf(document, theme, target)
+    placed = _placed_images(target)
+    height = theme.cover.logo_height * MM_PT
+    assert [(round(w, 2), round(h, 2)) for w, h, _, _ in placed] == \
+        [(round(36 * MM_PT, 2), round(height, 2)), (round(18 * MM_PT, 2), round(height, 2))]
+    (x1, y1), (x2, y2) = [(x, y) for _, _, x, y in placed]
+    assert x1 == pytest.approx(theme.page.margin_left * MM_PT, abs=0.01)
+    assert x2 == pytest.approx(x1 + (36 + theme.cover.logo_gap) * MM_PT, abs=0.01)  # one gap after the first
+    # the row's top is the frame's top: the first thing on the cover
+    top = (theme.page.height - theme.page.margin_top) * MM_PT
+    assert y1 + height == pytest.approx(top, abs=0.01) and y1 == y2
+    listed = subprocess.run(["pdfimages", "-list", str(target)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listed.splitlines()[2:]]
+    assert [(r[0], r[3], r[4], r[8]) for r in rows] == [("1", "400", "200", "image"), ("1", "300", "300", "jpeg")]
+    assert _placed_images(target, 1) == []  # the logos are on the cover only
+
+
+def test_pdf_without_logos_draws_no_image(tmp_path, theme):
+    from iapreport.writers.pdf import write_pdf
+
+    write_pdf(compose(load_text(MINIMAL).report, "en"), theme, tmp_path / "out.pdf")
+    assert _placed_images(tmp_path / "out.pdf") == []
+
+
+def test_pdf_names_a_logo_that_vanished_after_loading(tmp_path, logos, theme):
+    from iapreport.writers import WriterError
+    from iapreport.writers.pdf import write_pdf
+
+    report = load(write_data(tmp_path, with_logos(f"{FOLDER}/{PNG_NAME}")))
+    document = compose(report, "en")
+    logos[0].unlink()
+    with pytest.raises(WriterError, match="logos: cannot read the image"):
+        write_pdf(document, theme, tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_build_with_a_theme_file_uses_its_logos_in_both_formats(tmp_path, logos):
+    from iapreport.api import build
+
+    theme = theme_file(tmp_path, {"logo_height": 10, "logo_gap": 5, "logos": [f"{FOLDER}/{PNG_NAME}"]})
+    data = write_data(tmp_path, MINIMAL)
+    outputs = build(data, langs=["en"], formats=["docx", "pdf"], outdir=tmp_path / "out", theme=theme)
+    pdf = next(o.path for o in outputs if o.format == "pdf")
+    word = docx.Document(str(next(o.path for o in outputs if o.format == "docx")))
+    assert [s.height for s in word.inline_shapes] == [Mm(10)]
+    [(width, height, _, _)] = _placed_images(pdf)
+    assert (width, height) == (pytest.approx(20 * MM_PT, abs=0.01), pytest.approx(10 * MM_PT, abs=0.01))
 
 
 # -- command line ----------------------------------------------------------------------------------

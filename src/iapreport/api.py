@@ -36,9 +36,10 @@ def output_name(source: str | Path, lang: str, fmt: str) -> str:
     return f"{Path(source).stem}.{lang}.{fmt}"
 
 
-def build_document(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = ()) -> Document:
-    """Return the document tree of one edition."""
-    return compose(report, lang, locales_dirs=locales_dirs)
+def build_document(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),
+                   theme: Theme | None = None) -> Document:
+    """Return the document tree of one edition (the theme gives the cover's logos and their size)."""
+    return compose(report, lang, locales_dirs=locales_dirs, theme=theme)
 
 
 def write(document: Document, fmt: str, path: str | Path, theme: Theme | None = None) -> Path:
@@ -66,7 +67,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         get_writer(fmt)  # unknown formats fail before any work
     if not isinstance(theme, Theme):
         theme = load_theme(theme)
-    documents = {lang: compose(report, lang, locales_dirs=locales_dirs) for lang in langs}
+    documents = {lang: compose(report, lang, locales_dirs=locales_dirs, theme=theme) for lang in langs}
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     # all files are written to a scratch directory beside their target and moved into place only

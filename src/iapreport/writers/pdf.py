@@ -185,6 +185,24 @@ class _Table:
 
 
 @dataclass(slots=True)
+class _Images:
+    """A row of images (the cover's logos): placed whole, never split."""
+
+    images: list[tuple[str, float, float]]  # (file, x from the frame's left edge, width), points
+    height: float
+    space_after: float
+    where: str
+    space_before: float = 0.0
+    keep_with_next: bool = False
+
+    def first_part(self) -> float:
+        return self.height
+
+    def split(self, room: float) -> None:
+        return None
+
+
+@dataclass(slots=True)
 class _NewPage:
     """Start a new page (if the current one holds anything); `section` switches the furniture."""
 
@@ -310,6 +328,9 @@ class _Setter:
                 self.toc(block, out)
             elif isinstance(block, tree.PageBreak):
                 out.append(_NewPage())
+            elif isinstance(block, tree.ImageRow):
+                if block.images:
+                    out.append(self.images(block))
             else:
                 raise WriterError(f"the PDF writer cannot draw a {type(block).__name__}")
 
@@ -328,6 +349,18 @@ class _Setter:
         text.level = heading.level
         text.outline = (heading.toc_text or heading.text) if heading.outline else None
         return text
+
+    def images(self, row: tree.ImageRow) -> _Images:
+        """Place a row's images side by side at its height, aligned in the text width."""
+        widths = [width * MM for width in row.widths()]
+        total = sum(widths) + row.gap * MM * (len(widths) - 1)
+        x = {"center": (self.text_width - total) / 2, "centre": (self.text_width - total) / 2,
+             "right": self.text_width - total}.get(row.align, 0.0)
+        placed = []
+        for image, width in zip(row.images, widths):
+            placed.append((image.path, x, width))
+            x += width + row.gap * MM
+        return _Images(placed, row.height * MM, row.space_after * MM, row.source or "image row")
 
     def list(self, block: tree.ListBlock, out: list, depth: int) -> None:
         level = max(block.level, depth)
@@ -688,6 +721,8 @@ class _Writer:
             for y, block in page.items:
                 if isinstance(block, _Table):
                     self.painter.table(block, self.x0, self.top - y)
+                elif isinstance(block, _Images):
+                    self.images(block, self.top - y)
                 elif block.toc_anchor is not None:
                     self.toc_entry(block, self.top - y)
                 else:
@@ -695,6 +730,13 @@ class _Writer:
                         self.heading(block, self.top - y)
                     self.painter.text(block, self.x0, self.top - y)
             self.canvas.end_page()
+
+    def images(self, block: _Images, top: float) -> None:
+        for path, x, width in block.images:
+            try:
+                self.canvas.image(path, self.x0 + x, top - block.height, width, block.height)
+            except OSError as exc:  # checked when the data was loaded; gone or changed since
+                raise WriterError(f"{block.where}: cannot read the image {path}: {exc}") from None
 
     def heading(self, block: _Text, top: float) -> None:
         self.canvas.destination(block.anchor, self.x0, top)
