@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 
 from . import model
 from .compose import compose
-from .load import load, report_languages
+from .load import DataError, load_file, report_languages
 from .theme import Theme, load_theme
 from .tree import Document
 from .writers import FORMATS, get_writer
@@ -48,6 +48,19 @@ def write(document: Document, fmt: str, path: str | Path, theme: Theme | None = 
     return Path(path)
 
 
+def _load_printable(source: str | Path, strict: bool, theme: Theme) -> model.Report:
+    """Return the validated report in `source`, or raise DataError listing every problem, among
+    them every character that no font of `theme` can print (`glyphs.check`)."""
+    from . import glyphs
+
+    result = load_file(source)
+    bad = result.problems if strict else result.errors
+    bad = sorted(bad + glyphs.check(result.texts, theme, str(source)), key=lambda p: (p.line, p.column))
+    if bad or result.report is None:
+        raise DataError(bad or result.problems)
+    return result.report
+
+
 def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: Iterable[str] = FORMATS,
           outdir: str | Path = ".", strict: bool = False, locales_dirs: Sequence[str | Path] = (),
           theme: Theme | str | Path | None = None) -> list[Output]:
@@ -58,15 +71,15 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     missing in a language, `writers.WriterError` when a file cannot be written faithfully. Every
     edition is composed before any file is written, so bad data leaves no partial set of outputs.
     """
-    report = load(source, strict=strict)
+    if not isinstance(theme, Theme):
+        theme = load_theme(theme)
+    report = _load_printable(source, strict, theme)
     langs = list(dict.fromkeys(langs)) if langs is not None else list(report_languages(report))
     formats = list(dict.fromkeys(formats))
     if not langs or not formats:
         raise ValueError("nothing to build: no language or no format given")
     for fmt in formats:
         get_writer(fmt)  # unknown formats fail before any work
-    if not isinstance(theme, Theme):
-        theme = load_theme(theme)
     documents = {lang: compose(report, lang, locales_dirs=locales_dirs, theme=theme) for lang in langs}
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)

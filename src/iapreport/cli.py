@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check data files and report every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--strict", action="store_true", help="treat warnings (missing translations) as errors")
+    p.add_argument("--theme", default=None, metavar="FILE",
+                   help="check against this theme's fonts and logos instead of the shipped theme's")
 
     p = sub.add_parser("build", help="build the publication from data files")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -67,12 +69,26 @@ def _print_problems(problems, strict: bool) -> int:
 
 
 def cmd_validate(args) -> int:
+    from . import glyphs
     from .load import load_file
+    from .theme import ThemeError, load_theme
+    from .writers import WriterError
 
+    try:
+        theme = load_theme(args.theme)
+    except ThemeError as exc:
+        print(f"iapreport: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     failed = False
     for name in args.files:
         result = load_file(name)
-        errors = _print_problems(result.problems, args.strict)
+        try:  # characters no font of the theme can print, located like every other problem
+            printable = glyphs.check(result.texts, theme, name)
+        except WriterError as exc:  # a font file of the theme that cannot be read
+            print(f"iapreport: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        problems = sorted(result.problems + printable, key=lambda p: (p.line, p.column, p.severity))
+        errors = _print_problems(problems, args.strict)
         if errors:
             failed = True
             print(f"{name}: invalid ({errors} error{'s' if errors != 1 else ''})", file=sys.stderr)

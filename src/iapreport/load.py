@@ -18,7 +18,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import yaml
 
@@ -44,6 +44,8 @@ _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AA", "QM"
 _DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)*[a-z]?$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+#: what YAML counts as a line break (its marks count lines so)
+_LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 #: Largest image file accepted (a logo is a few hundred KB at most).
 MAX_IMAGE_FILE_SIZE = 32 * 1024 * 1024
 #: Most pixels an image may have on one side, and in all (a logo printed 18 mm high at 1200 dpi
@@ -89,12 +91,38 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class TextField(NamedTuple):
+    """A printed text of the data (a language map's value) where it stands in the file, for the
+    checks that need the text itself, such as `glyphs.check`."""
+
+    path: str
+    text: str
+    line: int  # where the value starts (1-based)
+    column: int
+    end_line: int  # where it ends
+    #: the file's lines (shared by every field of one file)
+    lines: tuple[str, ...] = ()
+
+    def position(self, char: str) -> tuple[int, int]:
+        """(line, column) of the first `char` of the value in the file: the value's start when the
+        character is written there as an escape (``\\u4e2d``) and so cannot be found."""
+        for number in range(self.line, min(self.end_line, len(self.lines)) + 1):
+            source = self.lines[number - 1]
+            start = self.column - 1 if number == self.line else 0
+            found = source.find(char, start)
+            if found >= 0:
+                return number, found + 1
+        return self.line, self.column
+
+
 @dataclass
 class LoadResult:
     """A report (None when invalid) and every problem found, errors and warnings."""
 
     report: model.Report | None
     problems: list[Problem] = field(default_factory=list)
+    #: every printed text of the data, located (language maps' values)
+    texts: list[TextField] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -228,6 +256,14 @@ class _Ctx:
         self.nodes = 0
         #: (path, Localized, node) of every language map, for the missing-language check
         self.localized: list[tuple[str, dict[str, str], yaml.Node]] = []
+        #: every printed text, located (set `lines` to the file's lines first)
+        self.texts: list[TextField] = []
+        self.lines: tuple[str, ...] = ()
+
+    def text(self, node: yaml.Node, path: str, value: str) -> None:
+        """Record a printed text (a language map's value) with its place in the file."""
+        line, column = _position(node)
+        self.texts.append(TextField(path, value, line, column, node.end_mark.line + 1, self.lines))
 
     def error(self, node: yaml.Node | None, path: str, message: str, hint: str | None = None,
               severity: str = "error") -> None:
@@ -424,6 +460,7 @@ class LangMap(Spec):
                     return _INVALID
                 if not _check_characters(ctx, node, path, node.value):
                     return _INVALID
+                ctx.text(node, path, node.value)
                 return model.Localized.of(_one_line(node.value))
             ctx.error(node, path, "expected a language map such as {en: ..., ru: ...}, found a plain string",
                       "prose and titles are given per language; a plain string serves only for names and codes")
@@ -453,6 +490,7 @@ class LangMap(Spec):
             if not _check_characters(ctx, value_node, sub, value_node.value):
                 ok = False
                 continue
+            ctx.text(value_node, sub, value_node.value)
             texts[lang] = value_node.value if self.prose else _one_line(value_node.value)
         if not texts and ok:
             ctx.error(node, path, "the language map is empty")
@@ -806,6 +844,7 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
     if node is None or loader is None:
         return LoadResult(None, problems)
     ctx = _Ctx(file, loader, Path(os.path.abspath(base_dir)) if base_dir is not None else None)
+    ctx.lines = tuple(_LINE_BREAK_RE.split(text))
     try:
         raw = REPORT.check(ctx, node, "")
     except _TooBig:
@@ -821,7 +860,7 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
     problems = sorted(ctx.problems, key=lambda p: (p.line, p.column, p.severity))
     if any(p.severity == "error" for p in problems):
         report = None
-    return LoadResult(report, problems)
+    return LoadResult(report, problems, ctx.texts)
 
 
 def load_file(path: str | Path) -> LoadResult:

@@ -194,6 +194,15 @@ class FaceChain:
                 unknown -= table.keys()
         return text, unknown
 
+    def upper(self, text: str) -> str:
+        """`text` in capitals where the chain has them: a letter whose capital no face has (Georgian
+        Mkhedruli, whose Mtavruli capitals few fonts carry) stays as it is, instead of failing."""
+        upper = text.upper()
+        if self.primary.coverage.issuperset(upper):
+            return upper
+        return "".join(capital if all(self._owner(c) is not None or c in LAYOUT_WHITESPACE for c in capital)
+                       else char for char, capital in ((char, char.upper()) for char in text))
+
     def missing(self, text: str) -> list[str]:
         """The characters of `text` that no face of the chain can show, in order of appearance."""
         text, unknown = self.prepare(text)

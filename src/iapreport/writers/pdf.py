@@ -285,7 +285,7 @@ class _Setter:
             elif run.text:
                 chain = self.chain(style, run.bold, run.italic)
                 spans.extend((text, face, run.link) for face, text in
-                             self.split(run.text.upper() if upper else run.text, chain, where))
+                             self.split(chain.upper(run.text) if upper else run.text, chain, where))
         words = words_of(spans, size)
         setting = Setting(size, width - style.left_indent - left, style.first_line_indent, align,
                           self.hyphenate if allowed else None)
