@@ -126,22 +126,25 @@ class Canvas:
 
     # text
 
-    def show(self, x: float, y: float, size: float, spans: Iterable[Span]) -> None:
-        """Draw one line from its baseline's start: spans of text, each in a face, a colour and
-        with a word spacing (what PDF adds to every space; 0 for a line set at its natural width)."""
-        text = self._canvas.beginText(x, y)
-        face = None
-        for handle, chunk, colour, word_space in spans:
-            if handle != face:
-                text.setFont(handle, size)
-                face = handle
-            if colour != self._fill:
-                text.setFillColorRGB(*colour)
-                self._fill = colour
-            if word_space != self._word_space:
-                text.setWordSpace(word_space)
-                self._word_space = word_space
-            text.textOut(chunk)
+    def show(self, size: float, lines: Iterable[tuple[float, float, Iterable[Span]]]) -> None:
+        """Draw lines of text, each from its baseline's start (x, y): spans of text, each in a face,
+        a colour and with a word spacing (what PDF adds to every space; 0 for a line set at its
+        natural width). One text object for all of them."""
+        text = self._canvas.beginText()
+        for x, y, spans in lines:
+            text.setTextOrigin(x, y)
+            face = None
+            for handle, chunk, colour, word_space in spans:
+                if handle != face:
+                    text.setFont(handle, size)
+                    face = handle
+                if colour != self._fill:
+                    text.setFillColorRGB(*colour)
+                    self._fill = colour
+                if word_space != self._word_space:
+                    text.setWordSpace(word_space)
+                    self._word_space = word_space
+                text.textOut(chunk)
         self._canvas.drawText(text)
 
     # rules and fills

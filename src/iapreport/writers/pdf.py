@@ -618,9 +618,10 @@ class _Painter:
             width = max(line.offset + line.available for line in block.lines)
             canvas.fill_rect(block.background, x_left, top - block.height, width, block.height)
         colour = block.colour
+        shown = []
         if block.bullet is not None:  # first, so that text extraction reads it before the item
             spans, at = block.bullet
-            canvas.show(x0 + at, top - size, size, [(face.handle, text, colour, 0.0) for face, text in spans])
+            shown.append((x0 + at, top - size, [(face.handle, text, colour, 0.0) for face, text in spans]))
         link_colour = self.link_colour or colour
         for number, line in enumerate(block.lines):
             baseline = top - size - number * block.leading
@@ -634,7 +635,7 @@ class _Painter:
             fragments = line.fragments
             if len(fragments) == 1 and not fragments[0].link and not (spacing and "\xa0" in fragments[0].text):
                 fragment = fragments[0]  # most lines: one face, no link
-                canvas.show(x, baseline, size, ((fragment.face.handle, fragment.text, colour, spacing),))
+                shown.append((x, baseline, ((fragment.face.handle, fragment.text, colour, spacing),)))
                 continue
             spans = []
             links: list[list] = []
@@ -660,9 +661,10 @@ class _Painter:
                     else:
                         links.append([fragment.link, position, position + advance])
                 position += advance
-            canvas.show(x, baseline, size, spans)
+            shown.append((x, baseline, spans))
             for url, start, end in links:
                 canvas.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url)
+        canvas.show(size, shown)
 
     def table(self, table: _Table, x0: float, top: float) -> None:
         y = top
@@ -765,7 +767,7 @@ class _Writer:
         face = block.toc_face
         number = str(page)
         x = self.x0 + width - face.measure(number) * block.size / 1000
-        self.canvas.show(x, baseline, block.size, ((face.handle, number, block.colour, 0.0),))
+        self.canvas.show(block.size, [(x, baseline, ((face.handle, number, block.colour, 0.0),))])
         self.canvas.link_anchor((self.x0 + block.left, top - block.height, self.x0 + width, top), block.toc_anchor)
 
 
