@@ -8,7 +8,8 @@ from iapreport.theme import load_theme
 from iapreport.tree import Run
 from iapreport.writers import _lines
 from iapreport.writers import pdf
-from iapreport.writers._lines import Line, Setting, break_lines, hyphenator, load_face, words_of
+from iapreport.writers._lines import Line, Setting, break_lines, hyphenator, words_of
+from iapreport.writers.fonts import load_face
 
 SIZE = 10.0
 

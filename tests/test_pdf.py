@@ -624,7 +624,7 @@ def test_a_lead_in_paragraph_keeps_with_the_next_block(tmp_path, theme):
 def test_a_face_with_more_than_256_characters_gets_more_subsets_and_all_extract(tmp_path):
     """A simple TrueType font holds 256 codes: the 257th character of a face starts a second subset,
     which must draw and extract like the first."""
-    from iapreport.writers._lines import load_face
+    from iapreport.writers.fonts import load_face
 
     face = load_face(load_theme().fonts["serif"].regular)
     letters = sorted(c for c in face.coverage if c.isalpha() and unicodedata.normalize("NFKC", c) == c)[:420]

@@ -25,7 +25,8 @@ from iapreport.tree import (Cell, Document, Heading, Metadata, PageBreak, Row, R
 from iapreport.writers import _lines
 from iapreport.writers import pdf
 from iapreport.writers._lines import (EPSILON, LADDER_LOOSE_SPACE, MAX_HYPHENATED_LINES, SPACE_SHRINK, Setting,
-                                      break_lines, hyphenator, load_face, words_of)
+                                      break_lines, hyphenator, words_of)
+from iapreport.writers.fonts import load_face
 from iapreport.writers.pdf import MIN_LINES, MIN_ROWS, MM, _Table, _Text, layout, write_pdf
 
 from test_pdf import para, prose

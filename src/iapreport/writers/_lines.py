@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Optional
 
-from .fonts import Face, load_face  # noqa: F401  (load_face: the faces a caller sets words in)
+from .fonts import Face
 
 #: lines in a row that may end with an added hyphen (as set for Word in the DOCX)
 MAX_HYPHENATED_LINES = 3
