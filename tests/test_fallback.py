@@ -171,3 +171,30 @@ def test_capitals_only_where_the_fonts_have_them(tmp_path):
     assert "TBILISI თბილისი ТБИЛИСИ" in pdftotext(target)
     chain = chain_for(load_theme(), "sans", True, False)
     assert chain.upper("straße ǆ თ") == "STRASSE Ǆ თ"
+
+
+def test_validation_reads_coverages_from_the_cache_without_reportlab(tmp_path):
+    """A warm cache answers which characters a face has: `validate` then neither imports reportlab
+    nor reads a font; a font file that changes is read again (the key is the file's identity)."""
+    import os
+    import shutil
+
+    from iapreport.writers.fonts import coverage_of
+
+    env = {**os.environ, "IAPREPORT_CACHE_DIR": str(tmp_path / "cache")}
+    path = tmp_path / "pasted.yaml"
+    path.write_text(data_with(PASTED), encoding="utf-8")
+    probe = ("import sys; from iapreport.cli import main; code = main(['validate', sys.argv[1]]); "
+             "print('reportlab' in sys.modules); sys.exit(code)")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert runs[0].stdout.split()[-1] == "True" and runs[1].stdout.split()[-1] == "False"
+
+    theme = load_theme()
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(theme.fonts["serif"].regular, font)
+    assert "ə" not in coverage_of(font)
+    shutil.copyfile(theme.fonts["sans-fallback"].regular, font)
+    os.utime(font, ns=(1, 1))  # another size and time: another identity
+    assert "ə" in coverage_of(font)

@@ -19,12 +19,10 @@ import threading
 from pathlib import Path
 from typing import BinaryIO, Iterable, NamedTuple
 
-from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen.canvas import Canvas as _RLCanvas
+__all__ = ["FontProgram", "FontReadError", "read_font", "reader_identity", "Canvas", "Info"]
 
-__all__ = ["FontProgram", "FontReadError", "read_font", "Canvas", "Info"]
+# reportlab is imported where it is used: validation needs only coverages, which the user cache
+# holds (`fonts.coverage_of`), and should not pay for importing reportlab (and PIL) to read them.
 
 
 class FontReadError(Exception):
@@ -64,6 +62,9 @@ def read_font(path: Path) -> FontProgram:
             return program
         # named after the file version, not the order of reading: a build reads fonts in any order
         handle = "iap-" + hashlib.sha1(repr(identity).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
         try:
             font = TTFont(handle, str(path))
         except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
@@ -76,6 +77,17 @@ def read_font(path: Path) -> FontProgram:
                               frozenset(map(chr, face.charToGlyph)))
         _programs[identity] = program
         return program
+
+
+def reader_identity() -> tuple:
+    """What identifies the font reader's results (reportlab's installed version), found without
+    importing reportlab: part of the key of what the user cache keeps of a face."""
+    import importlib.util
+
+    from .. import cache
+
+    spec = importlib.util.find_spec("reportlab")
+    return cache.file_identity(spec.origin) if spec is not None and spec.origin else ()
 
 
 class Info(NamedTuple):
@@ -103,6 +115,8 @@ class Canvas:
     """The drawing side: one PDF file being drawn, page by page, then saved."""
 
     def __init__(self, out: str | Path | BinaryIO, width: float, height: float, info: Info, initial_font: str):
+        from reportlab.pdfgen.canvas import Canvas as _RLCanvas
+
         # invariant: no time stamp or random identifier, so the same input gives the same bytes
         canvas = _RLCanvas(out if hasattr(out, "write") else str(out), pagesize=(width, height), invariant=1,
                            pageCompression=1, lang=info.language, initialFontName=initial_font)
@@ -203,6 +217,8 @@ class Canvas:
         self._page_state()
 
     def save(self) -> None:
+        from reportlab import rl_config
+
         with _config_lock:
             saved = rl_config.useA85
             rl_config.useA85 = 0  # binary streams: a fifth smaller than ASCII85, and faster

@@ -8,7 +8,9 @@ widths in line breaking; the DOCX names the span's family on its run (``w:rFonts
 asks the same chains which characters no face has (`FaceChain.missing`).
 
 Font files are read through the PDF adapter's metrics side (`_reportlab.read_font`), once per
-file version: a long-running process that sees a font file change reads it again.
+file version: a long-running process that sees a font file change reads it again. Which
+characters a face has is also kept in the user cache (`coverage_of`), so validation and the
+search for a fallback face do not read faces that nothing is set in.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import WriterError
-from ._reportlab import FontProgram, FontReadError, read_font
+from ._reportlab import FontProgram, FontReadError, read_font, reader_identity
 
 __all__ = ["Face", "FaceChain", "MissingGlyphs", "load_face", "chain_for", "LAYOUT_WHITESPACE"]
 
@@ -127,45 +129,88 @@ class MissingGlyphs(Exception):
         super().__init__("; ".join(parts))
 
 
+def coverage_of(path: Path | str) -> frozenset[str]:
+    """The characters the TrueType face in `path` has a glyph for.
+
+    This is all validation and the search for a fallback need, and it is kept in the user cache
+    (plain data, keyed by the file's identity and the reader's version), so finding that DejaVu
+    has "₸" costs a look-up, not reading DejaVu (16 ms); a face is read whole only when a writer
+    sets text in it.
+    """
+    from .. import cache
+
+    path = Path(path).resolve()
+    identity = cache.file_identity(path)
+    with _lock:
+        known = _coverages.get(identity)
+    if known is not None:
+        return known
+    digest = cache.key("coverage", identity, reader_identity())
+
+    def read() -> str:
+        return "".join(sorted(load_face(path).coverage))
+
+    try:
+        coverage = frozenset(cache.cached("fonts", digest, read, plain=True))
+    except (OSError, FontReadError) as exc:
+        raise WriterError(f"cannot use font file {path}: {exc}") from exc
+    with _lock:
+        _coverages[identity] = coverage
+    return coverage
+
+
+_coverages: dict[tuple[str, int, int], frozenset[str]] = {}
+
+
 class FaceChain:
     """The faces that set one style: the family's own face, then each fallback's face of the same
-    weight and slant. Fallback faces are read only when a text needs them."""
+    weight and slant. A face is read only when text is set in it; which face has a character is
+    found from coverages (`coverage_of`)."""
 
     def __init__(self, paths: Iterable[Path], families: Iterable[str]):
-        self.paths = tuple(paths)
+        self.paths = tuple(Path(path) for path in paths)
         self.families = tuple(families)
-        self.primary = load_face(self.paths[0])
-        self._loaded: list[Face] = [self.primary]
-        self._owners: dict[str, Face | None] = {}
-        self._family_of: dict[Face, str] = {self.primary: self.families[0]}
+        self._faces: dict[int, Face] = {}
+        self._coverages: list[frozenset[str]] = []
+        self._owners: dict[str, int | None] = {}
+
+    @property
+    def primary(self) -> Face:
+        """The family's own face."""
+        return self._face(0)
 
     def _face(self, index: int) -> Face:
         """The chain's `index`-th face, read on first use."""
-        while len(self._loaded) <= index:
-            face = load_face(self.paths[len(self._loaded)])
-            self._family_of.setdefault(face, self.families[len(self._loaded)])
-            self._loaded.append(face)
-        return self._loaded[index]
+        face = self._faces.get(index)
+        if face is None:
+            face = self._faces[index] = load_face(self.paths[index])
+        return face
+
+    def _coverage(self, index: int) -> frozenset[str]:
+        while len(self._coverages) <= index:
+            next_index = len(self._coverages)
+            face = self._faces.get(next_index)
+            self._coverages.append(face.coverage if face is not None else coverage_of(self.paths[next_index]))
+        return self._coverages[index]
 
     @property
     def faces(self) -> list[Face]:
-        """Every face of the chain, in order (reading the fallbacks not read yet)."""
+        """Every face of the chain, in order (reading those not read yet)."""
         return [self._face(index) for index in range(len(self.paths))]
 
     def family_of(self, face: Face) -> str:
         """The family name the theme gives `face` (the first, if two families share a file)."""
-        return self._family_of[face]
+        return next(self.families[index] for index, known in sorted(self._faces.items()) if known is face)
 
-    def _owner(self, char: str) -> Face | None:
-        """The first face that has `char`, or None (fallbacks are read only as far as needed)."""
+    def _owner(self, char: str) -> int | None:
+        """The index of the first face that has `char`, or None."""
         try:
             return self._owners[char]
         except KeyError:
             owner = None
             for index in range(len(self.paths) if refusal(char) is None else 0):
-                face = self._face(index)
-                if char in face.coverage:
-                    owner = face
+                if char in self._coverage(index):
+                    owner = index
                     break
             self._owners[char] = owner
             return owner
@@ -176,7 +221,7 @@ class FaceChain:
         Only the canonical composition (NFC: "е" + U+0308 is "ё") and, for characters no face
         has, their typographic `EQUIVALENTS` are substituted: the text reads the same.
         """
-        primary = self.primary.coverage
+        primary = self._coverage(0)
         missing = set(text).difference(primary)
         if not missing or missing <= LAYOUT_WHITESPACE:
             return text, set()
@@ -198,7 +243,7 @@ class FaceChain:
         """`text` in capitals where the chain has them: a letter whose capital no face has (Georgian
         Mkhedruli, whose Mtavruli capitals few fonts carry) stays as it is, instead of failing."""
         upper = text.upper()
-        if self.primary.coverage.issuperset(upper):
+        if self._coverage(0).issuperset(upper):
             return upper
         return "".join(capital if all(self._owner(c) is not None or c in LAYOUT_WHITESPACE for c in capital)
                        else char for char, capital in ((char, char.upper()) for char in text))
@@ -228,7 +273,7 @@ class FaceChain:
             if char in coverage or char in LAYOUT_WHITESPACE:
                 face = primary
             else:
-                face = self._owner(char)
+                face = self._face(self._owner(char))
             if face is not current:
                 if index > start:
                     spans.append((current, text[start:index]))
