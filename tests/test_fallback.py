@@ -198,3 +198,14 @@ def test_validation_reads_coverages_from_the_cache_without_reportlab(tmp_path):
     shutil.copyfile(theme.fonts["sans-fallback"].regular, font)
     os.utime(font, ns=(1, 1))  # another size and time: another identity
     assert "ə" in coverage_of(font)
+
+
+def test_an_emoji_is_refused_by_validation_though_dejavu_draws_it(tmp_path):
+    """DejaVu Sans has 😀, but reportlab maps a character beyond U+FFFF to wrong text: the PDF would
+    print it and read back something else, so validation names it, located."""
+    text = data_with("\U0001F600")
+    result = load_text(text, "emoji.yaml")
+    problems = glyphs.check(result.texts, load_theme(), "emoji.yaml")
+    assert {p.path for p in problems} == {"chapters[0].recommendations[0].updates[0].assessment.en",
+                                          "chapters[0].recommendations[0].updates[0].assessment.ru"}
+    assert all("U+1F600" in p.message and "Basic Multilingual Plane" in p.message for p in problems)

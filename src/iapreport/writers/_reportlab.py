@@ -14,8 +14,11 @@ subsetting with ToUnicode maps, URI and internal links, the outline, the info di
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import threading
+from urllib.parse import quote
 from pathlib import Path
 from typing import BinaryIO, Iterable, NamedTuple
 
@@ -103,6 +106,50 @@ class Info(NamedTuple):
     date: str
 
 
+#: text that every PDF reader reads back as written from PDFDocEncoding: printable ASCII
+_PLAIN_ASCII = re.compile(r"[\x20-\x7e]*")
+
+
+@functools.cache
+def _utf16_string():
+    """reportlab's text string class, made to write UTF-16 whatever the text.
+
+    reportlab writes a text string (title, outline entry, /Lang) in PDFDocEncoding whenever its
+    codec can encode it, and that codec also encodes U+007F and U+00AD (a soft hyphen pasted from
+    Word), which PDFDocEncoding leaves undefined, and "þÿ..." as bytes readers take for a UTF-16
+    byte-order mark. Its public `PDFString(text, enc=...)` with an encoding other than "auto"
+    writes UTF-16BE with a byte-order mark, which reads back exactly; reportlab re-wraps what it
+    is given in `PDFString` and keeps our choice. `str()` gives the text, since reportlab digests
+    the info entries with `str()` (so the file stays byte-identical between runs).
+    """
+    from reportlab.pdfbase.pdfdoc import PDFString
+
+    class Utf16String(PDFString):
+        def __init__(self, text: str):
+            super().__init__(text, enc="utf_16_be")
+
+        def __str__(self) -> str:
+            return self.s
+
+    return Utf16String
+
+
+def _text(value: str):
+    """`value` as a PDF text string that reads back as written (plain ASCII stays as it is)."""
+    return value if _PLAIN_ASCII.fullmatch(value) else _utf16_string()(value)
+
+
+#: what may stand in a URI as it is (RFC 3986's reserved and unreserved characters, and "%" so
+#: that an address already percent-encoded is not encoded twice)
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
+
+
+def uri(url: str) -> str:
+    """`url` as a PDF link must hold it: 7-bit ASCII, everything else (non-ASCII letters, spaces,
+    tabs) percent-encoded as UTF-8."""
+    return quote(url, safe=_URI_SAFE)
+
+
 #: one span of a line: the face's handle, the text, its RGB fill colour, the word spacing
 Span = tuple[str, str, tuple[float, float, float], float]
 
@@ -118,14 +165,16 @@ class Canvas:
         from reportlab.pdfgen.canvas import Canvas as _RLCanvas
 
         # invariant: no time stamp or random identifier, so the same input gives the same bytes
+        # PDF 1.4: /Lang and /DisplayDocTitle are 1.4 entries (reportlab's default header says 1.3)
         canvas = _RLCanvas(out if hasattr(out, "write") else str(out), pagesize=(width, height), invariant=1,
-                           pageCompression=1, lang=info.language, initialFontName=initial_font)
-        canvas.setTitle(info.title)
-        canvas.setAuthor(info.author)
-        canvas.setSubject(info.subject)
-        canvas.setKeywords(info.keywords)
-        canvas.setCreator(info.creator)
-        canvas.setProducer(info.creator)
+                           pageCompression=1, lang=_text(info.language) if info.language else None,
+                           initialFontName=initial_font, pdfVersion=(1, 4))
+        canvas.setTitle(_text(info.title))
+        canvas.setAuthor(_text(info.author))
+        canvas.setSubject(_text(info.subject))
+        canvas.setKeywords(_text(info.keywords))
+        canvas.setCreator(_text(info.creator))
+        canvas.setProducer(_text(info.creator))
         date = info.date
         canvas.setDateFormatter(lambda *_: date)
         canvas.setViewerPreference("DisplayDocTitle", "true")
@@ -199,7 +248,7 @@ class Canvas:
     # links, destinations and the outline
 
     def link_uri(self, rect: tuple[float, float, float, float], url: str) -> None:
-        self._canvas.linkURL(url, rect, relative=0, thickness=0)
+        self._canvas.linkURL(uri(url), rect, relative=0, thickness=0)
 
     def link_anchor(self, rect: tuple[float, float, float, float], name: str) -> None:
         self._canvas.linkRect("", name, rect, relative=0, thickness=0)
@@ -208,7 +257,7 @@ class Canvas:
         self._canvas.bookmarkHorizontalAbsolute(name, top, left=x)
 
     def outline_entry(self, title: str, name: str, level: int) -> None:
-        self._canvas.addOutlineEntry(title, name, level, closed=False)
+        self._canvas.addOutlineEntry(_text(title), name, level, closed=False)
 
     # pages and the file
 

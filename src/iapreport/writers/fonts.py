@@ -99,10 +99,15 @@ def refusal(char: str) -> str | None:
     """Why `char` is not set even where a face has a glyph for it, or None.
 
     Right-to-left scripts would come out in the wrong order and unshaped (the layout sets
-    left-to-right), and a line or paragraph separator would run two lines together.
+    left-to-right), a line or paragraph separator would run two lines together, and a character
+    beyond U+FFFF (emoji, mathematical letters) would be drawn but extract wrongly: reportlab maps
+    it to its text with five hex digits instead of a UTF-16 surrogate pair.
     """
     if unicodedata.bidirectional(char) in ("R", "AL"):
         return "a right-to-left script, which iapreport does not set"
+    if ord(char) > 0xFFFF:
+        return ("outside the Basic Multilingual Plane: reportlab would print it, but the PDF's text "
+                "would not read back as written (search, copy, screen readers)")
     if unicodedata.category(char) in ("Zl", "Zp"):
         return "a line or paragraph separator: use a new line instead"
     return None
