@@ -215,7 +215,7 @@ def test_a_reader_that_stops_reading_is_not_an_internal_error(tmp_path):
 
 
 def test_the_command_exits_with_mains_code_and_flushes_its_output(tmp_path):
-    """The command leaves with os._exit (no interpreter teardown): what it printed still arrives."""
+    """The command exits with main's status, and what it printed arrives."""
     result = run("build", VERIDIA, "--lang", "en,ru", "--format", "docx", "-o", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(tmp_path / "veridia-2021.en.docx"), str(tmp_path / "veridia-2021.ru.docx")]

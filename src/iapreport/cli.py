@@ -98,21 +98,6 @@ def cmd_validate(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _tune_garbage_collector() -> None:
-    """Make Python's cycle collector run rarely during a build.
-
-    Building a document allocates hundreds of thousands of small objects that live until the file
-    is written and form almost no cycles; with the default thresholds the collector walks them
-    (and every imported module) again and again, about a fifth of the layout time. The modules
-    loaded so far are frozen out of its reach and collections are spaced further apart. This is
-    the command line's choice for its own process; the library leaves the collector alone.
-    """
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 50)
-
-
 def cmd_build(args) -> int:
     from .api import build
     from .compose import ComposeError
@@ -121,7 +106,6 @@ def cmd_build(args) -> int:
     from .theme import ThemeError
     from .writers import FORMATS, WriterError
 
-    _tune_garbage_collector()
     unknown = [f for f in args.format if f not in FORMATS]
     if unknown:
         print(f"iapreport: unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})", file=sys.stderr)
@@ -210,12 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The `iapreport` command: `main`, then end the process without tearing the interpreter down.
+    """The `iapreport` command: `main`, then exit with its status.
 
-    Once every output file is written (atomically) and closed, freeing the hundreds of thousands
-    of objects of a build one by one is pure cost: 10-25 ms of a 0.4 s build. So the command
-    flushes its output and leaves with `os._exit`. `main` itself returns normally, for callers
-    that run it inside their own process.
+    A reader that stopped reading (`iapreport build ... | head -0`) is not our error: the exit
+    status says the output was not all delivered, and Python is kept from reporting the broken
+    pipe again when it closes standard output at exit (the recipe of Python's `signal` docs).
     """
     code = main()
     try:
@@ -223,7 +206,12 @@ def run() -> NoReturn:
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream
         code = code or EXIT_INVALID
-    os._exit(code)
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

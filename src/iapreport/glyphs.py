@@ -42,8 +42,10 @@ def check(fields: Iterable[TextField], theme: Theme, file: str) -> list[Problem]
     fields = list(fields)
     every = chains(theme)
     # every distinct character once per chain first: most files have none amiss
-    distinct = "".join(sorted(set().union(*(field.text for field in fields))))
+    distinct = "".join(sorted(set("".join(field.text for field in fields))))
     suspects = {char for chain in every for char in chain.missing(distinct)}
+    if not suspects:
+        return []
     problems = []
     for text_field in fields:
         text = text_field.text
