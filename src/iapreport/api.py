@@ -19,7 +19,7 @@ from .compose import compose
 from .load import DataError, load_file, report_languages
 from .theme import Theme, load_theme
 from .tree import Document
-from .writers import FORMATS, get_writer
+from .writers import FORMATS, GlyphError, get_writer
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,13 @@ def write(document: Document, fmt: str, path: str | Path, theme: Theme | None = 
     return Path(path)
 
 
-def _load_printable(source: str | Path, strict: bool, theme: Theme) -> model.Report:
-    """Return the validated report in `source`, or raise DataError listing every problem, among
-    them every character that no font of `theme` can print (`glyphs.check`)."""
+def _unprintable(result, theme: Theme, source: str | Path) -> DataError | None:
+    """The located problems of every character in the data that no font of `theme` can print
+    (`glyphs.check`), as one DataError, or None when the data has none."""
     from . import glyphs
 
-    result = load_file(source)
-    bad = result.problems if strict else result.errors
-    bad = sorted(bad + glyphs.check(result.texts, theme, str(source)), key=lambda p: (p.line, p.column))
-    if bad or result.report is None:
-        raise DataError(bad or result.problems)
-    return result.report
+    problems = glyphs.check(result.texts, theme, str(source))
+    return DataError(problems) if problems else None
 
 
 def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: Iterable[str] = FORMATS,
@@ -67,13 +63,17 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     """Build every requested edition of one data file; return what was written.
 
     `langs` defaults to the languages the data is written in. Raises `load.DataError` for invalid
-    data, `i18n.LocaleError` for a language without catalog, `compose.ComposeError` for text
+    data (also for characters no font of the theme can print, each located), `i18n.LocaleError` for a language without catalog, `compose.ComposeError` for text
     missing in a language, `writers.WriterError` when a file cannot be written faithfully. Every
     edition is composed before any file is written, so bad data leaves no partial set of outputs.
     """
     if not isinstance(theme, Theme):
         theme = load_theme(theme)
-    report = _load_printable(source, strict, theme)
+    result = load_file(source)
+    bad = result.problems if strict else result.errors
+    if bad or result.report is None:
+        raise DataError(bad or result.problems)
+    report = result.report
     langs = list(dict.fromkeys(langs)) if langs is not None else list(report_languages(report))
     formats = list(dict.fromkeys(formats))
     if not langs or not formats:
@@ -91,7 +91,15 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         for lang, document in documents.items():
             for fmt in formats:
                 name = output_name(source, lang, fmt)
-                get_writer(fmt)(document, theme, scratch / name)
+                try:
+                    get_writer(fmt)(document, theme, scratch / name)
+                except GlyphError as exc:
+                    # a character no font has: name every one in the data, located, not just the
+                    # first a writer met (looked for only now: most builds have none)
+                    located = _unprintable(result, theme, source)
+                    if located is None:  # not from the data (a template, a catalog)
+                        raise
+                    raise located from exc
                 outputs.append(Output(outdir / name, lang, fmt))
         for output in outputs:
             os.replace(scratch / output.path.name, output.path)

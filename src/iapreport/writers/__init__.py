@@ -19,6 +19,10 @@ class WriterError(Exception):
     """The document cannot be written faithfully (e.g. a character no font can draw)."""
 
 
+class GlyphError(WriterError):
+    """A text holds a character that no font of its style's fallback chain can show."""
+
+
 def build_moment(day: _dt.date) -> _dt.datetime:
     """The moment a file is dated (UTC): ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else
     midnight of `day` (the report's date). Both writers date their files through this."""

@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from .. import tree
 from ..theme import Style, Theme
-from . import WriterError, _ooxml, atomic_output, build_moment
+from . import GlyphError, WriterError, _ooxml, atomic_output, build_moment
 from .fonts import FaceChain, MissingGlyphs, chain_for
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
@@ -157,7 +157,7 @@ class _Writer:
         try:
             spans = chain.split(text)
         except MissingGlyphs as exc:
-            raise WriterError(f"{where or 'text ' + repr(text[:40])}: {exc}; the DOCX cannot show "
+            raise GlyphError(f"{where or 'text ' + repr(text[:40])}: {exc}; the DOCX cannot show "
                               f"{'it' if len(exc.chars) == 1 else 'them'}") from None
         elements = []
         for face, part in spans:

@@ -32,7 +32,7 @@ from typing import Optional
 
 from .. import tree
 from ..theme import Style, Theme
-from . import WriterError, atomic_output, build_moment
+from . import GlyphError, WriterError, atomic_output, build_moment
 from ._lines import BREAK, EPSILON, RIGID_NBSP, Line, NoRoom, Setting, break_lines, hyphenator, words_of
 from ._reportlab import Canvas, Info
 from .fonts import Face, FaceChain, MissingGlyphs, chain_for
@@ -258,7 +258,7 @@ class _Setter:
         try:
             return chain.split(text)
         except MissingGlyphs as exc:
-            raise WriterError(f"{where}: {exc}; the PDF cannot show "
+            raise GlyphError(f"{where}: {exc}; the PDF cannot show "
                               f"{'it' if len(exc.chars) == 1 else 'them'}") from None
 
     # paragraphs
