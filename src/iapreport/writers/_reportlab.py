@@ -194,9 +194,9 @@ class Canvas:
         a colour and with a word spacing (what PDF adds to every space; 0 for a line set at its
         natural width). One text object for all of them."""
         text = self._canvas.beginText()
+        face = None  # a text object keeps its font from line to line
         for x, y, spans in lines:
             text.setTextOrigin(x, y)
-            face = None
             for handle, chunk, colour, word_space in spans:
                 if handle != face:
                     text.setFont(handle, size)
