@@ -13,6 +13,7 @@ position; JSON is first checked by the json module so its syntax errors read as 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 import stat
@@ -100,19 +101,26 @@ class TextField(NamedTuple):
     line: int  # where the value starts (1-based)
     column: int
     end_line: int  # where it ends
-    #: the file's lines (shared by every field of one file)
-    lines: tuple[str, ...] = ()
+    #: the whole file's text (shared by every field of one file)
+    source: str = ""
 
     def position(self, char: str) -> tuple[int, int]:
         """(line, column) of the first `char` of the value in the file: the value's start when the
         character is written there as an escape (``\\u4e2d``) and so cannot be found."""
-        for number in range(self.line, min(self.end_line, len(self.lines)) + 1):
-            source = self.lines[number - 1]
+        lines = _lines_of(self.source)
+        for number in range(self.line, min(self.end_line, len(lines)) + 1):
+            source = lines[number - 1]
             start = self.column - 1 if number == self.line else 0
             found = source.find(char, start)
             if found >= 0:
                 return number, found + 1
         return self.line, self.column
+
+
+@functools.lru_cache(maxsize=4)
+def _lines_of(source: str) -> tuple[str, ...]:
+    """The lines of a file's text, as YAML counts them (split only when a position is asked for)."""
+    return tuple(_LINE_BREAK_RE.split(source))
 
 
 @dataclass
@@ -256,14 +264,14 @@ class _Ctx:
         self.nodes = 0
         #: (path, Localized, node) of every language map, for the missing-language check
         self.localized: list[tuple[str, dict[str, str], yaml.Node]] = []
-        #: every printed text, located (set `lines` to the file's lines first)
+        #: every printed text, located (set `source` to the file's text first)
         self.texts: list[TextField] = []
-        self.lines: tuple[str, ...] = ()
+        self.source = ""
 
     def text(self, node: yaml.Node, path: str, value: str) -> None:
         """Record a printed text (a language map's value) with its place in the file."""
         line, column = _position(node)
-        self.texts.append(TextField(path, value, line, column, node.end_mark.line + 1, self.lines))
+        self.texts.append(TextField(path, value, line, column, node.end_mark.line + 1, self.source))
 
     def error(self, node: yaml.Node | None, path: str, message: str, hint: str | None = None,
               severity: str = "error") -> None:
@@ -844,7 +852,7 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
     if node is None or loader is None:
         return LoadResult(None, problems)
     ctx = _Ctx(file, loader, Path(os.path.abspath(base_dir)) if base_dir is not None else None)
-    ctx.lines = tuple(_LINE_BREAK_RE.split(text))
+    ctx.source = text
     try:
         raw = REPORT.check(ctx, node, "")
     except _TooBig:

@@ -88,15 +88,17 @@ class Patterns:
     """
 
     #: changes when the form of `table` does (it lives in the user cache)
-    FORMAT = 2
+    FORMAT = 3
 
     def __init__(self, patterns: dict):
-        table: dict[str, Optional[tuple[int, tuple[int, ...]]]] = {}
+        # a pattern's offset and values as one bytes object (offset first): one small object per
+        # entry instead of two tuples, so the table reads from the cache several times faster
+        table: dict[str, Optional[bytes]] = {}
         for text in patterns:
             for end in range(1, len(text)):
                 table.setdefault(text[:end], None)
         for text, (offset, values) in patterns.items():
-            table[text] = (offset, tuple(int(value) for value in values))
+            table[text] = bytes([offset, *(int(value) for value in values)])
         self.table = table
 
     @classmethod
@@ -118,10 +120,11 @@ class Patterns:
                 if found is _NOT_A_PREFIX:
                     break
                 if found is not None:
-                    offset, values = found
-                    for index, value in enumerate(values, start + offset):
+                    index = start + found[0]
+                    for value in found[1:]:
                         if value > points[index]:
                             points[index] = value
+                        index += 1
         last = len(word) - right
         return [index - 1 for index, value in enumerate(points) if value % 2 and left <= index - 1 <= last]
 
