@@ -32,7 +32,7 @@ start = time.perf_counter()
 marks = []
 def mark(name):
     marks.append((name, time.perf_counter()))
-from iapreport.load import load
+from iapreport.loader import load
 from iapreport.compose import compose
 from iapreport.theme import load_theme
 from iapreport.writers import get_writer

@@ -139,7 +139,7 @@ def main() -> None:
     except ImportError:
         raise SystemExit("this benchmark needs the typst package: pip install typst")
     from iapreport.compose import compose
-    from iapreport.load import load
+    from iapreport.loader import load
     from iapreport.theme import load_theme
 
     report, theme = load(SAMPLE), load_theme()

@@ -35,14 +35,14 @@ def accept(request) -> bool:
 
 @pytest.fixture(scope="session")
 def kz_report():
-    from iapreport.load import load
+    from iapreport.loader import load
 
     return load(KZ)
 
 
 @pytest.fixture(scope="session")
 def veridia_report():
-    from iapreport.load import load
+    from iapreport.loader import load
 
     return load(VERIDIA)
 

@@ -11,7 +11,7 @@ import pytest
 from iapreport.catalog import extract, read_catalog, shipped_catalog, untranslated
 from iapreport.compose import ComposeError, compose
 from iapreport.i18n import LocaleError, get_locale
-from iapreport.load import load_text
+from iapreport.loader import load_text
 from iapreport.markdown import parse
 from iapreport.tree import Paragraph, Table, dump, walk_paragraphs
 
@@ -23,7 +23,7 @@ from test_load import MINIMAL
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_golden_tree(sample, lang, accept):
     """The document tree, as text: regenerate with ``pytest --accept`` and review the diff."""
-    from iapreport.load import load
+    from iapreport.loader import load
 
     text = dump(compose(load(sample), lang))
     golden = GOLDEN / f"{sample.stem}.{lang}.tree.txt"
@@ -330,7 +330,7 @@ def test_a_lead_in_stays_with_its_list():
 
 
 def test_default_editions_are_the_languages_of_the_data(kz_report, veridia_report):
-    from iapreport.load import report_languages
+    from iapreport.loader import report_languages
 
     assert report_languages(kz_report) == ("en", "ru")
     # the editions are the languages of the titles and texts (a stray language in one field is not)

@@ -20,7 +20,7 @@ from lxml import etree
 
 from iapreport import glyphs
 from iapreport.api import build
-from iapreport.load import DataError, load_text
+from iapreport.loader import DataError, load_text
 from iapreport.resources import templates_dir
 from iapreport.theme import load_theme
 from iapreport.writers.fonts import chain_for

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from iapreport import model
-from iapreport.load import DataError, json_schema, load, load_file, load_text
+from iapreport.loader import DataError, json_schema, load, load_file, load_text
 
 from conftest import KZ, VERIDIA
 
@@ -266,7 +266,7 @@ def test_unsafe_tags_are_not_constructed(tmp_path):
 
 
 def test_large_file_is_rejected(tmp_path, monkeypatch):
-    from iapreport import load as load_module
+    from iapreport import loader as load_module
 
     monkeypatch.setattr(load_module, "MAX_FILE_SIZE", 1000)
     path = tmp_path / "big.yaml"

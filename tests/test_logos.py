@@ -21,9 +21,9 @@ import yaml
 from docx.shared import Mm
 from PIL import Image as PILImage
 
-from iapreport import load as load_module
+from iapreport import loader as load_module
 from iapreport.compose import compose
-from iapreport.load import json_schema, load, load_file, load_text
+from iapreport.loader import json_schema, load, load_file, load_text
 from iapreport.resources import templates_dir
 from iapreport.theme import ThemeError, load_theme
 from iapreport.tree import ImageRow, dump, walk

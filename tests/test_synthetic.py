@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from iapreport.load import load_text
+from iapreport.loader import load_text
 from iapreport.synthetic import generate
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 __all__ = ["DataError", "Output", "build", "build_document", "load", "write"]
 
-_LAZY = {"DataError": "load", "load": "load", "Output": "api", "build": "api", "build_document": "api",
+_LAZY = {"DataError": "loader", "load": "loader", "Output": "api", "build": "api", "build_document": "api",
          "write": "api"}
 
 

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 
 from . import model
 from .compose import compose
-from .load import DataError, load_file, report_languages
+from .loader import DataError, load_file, report_languages
 from .theme import Theme, load_theme
 from .tree import Document
 from .writers import FORMATS, GlyphError, get_writer
@@ -62,7 +62,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
           theme: Theme | str | Path | None = None) -> list[Output]:
     """Build every requested edition of one data file; return what was written.
 
-    `langs` defaults to the languages the data is written in. Raises `load.DataError` for invalid
+    `langs` defaults to the languages the data is written in. Raises `loader.DataError` for invalid
     data (also for characters no font of the theme can print, each located), `i18n.LocaleError` for a language without catalog, `compose.ComposeError` for text
     missing in a language, `writers.WriterError` when a file cannot be written faithfully. Every
     edition is composed before any file is written, so bad data leaves no partial set of outputs.

@@ -70,7 +70,7 @@ def _print_problems(problems, strict: bool) -> int:
 
 def cmd_validate(args) -> int:
     from . import glyphs
-    from .load import load_file
+    from .loader import load_file
     from .theme import ThemeError, load_theme
     from .writers import WriterError
 
@@ -102,7 +102,7 @@ def cmd_build(args) -> int:
     from .api import build
     from .compose import ComposeError
     from .i18n import LocaleError
-    from .load import DataError
+    from .loader import DataError
     from .theme import ThemeError
     from .writers import FORMATS, WriterError
 
@@ -146,7 +146,7 @@ def cmd_build(args) -> int:
 def cmd_schema(args) -> int:
     import json
 
-    from .load import json_schema
+    from .loader import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -155,7 +155,7 @@ def cmd_schema(args) -> int:
 def cmd_dump_tree(args) -> int:
     from .compose import ComposeError, compose
     from .i18n import LocaleError
-    from .load import DataError, load
+    from .loader import DataError, load
     from .tree import dump
 
     try:

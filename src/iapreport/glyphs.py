@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .load import Problem, TextField
+from .loader import Problem, TextField
 from .theme import Theme
 from .writers.fonts import FaceChain, chain_for, describe, refusal
 

@@ -270,7 +270,7 @@ def _cover(raw: object, base: Path) -> Cover:
         raise ThemeError(f"cover.logos: expected a list of image files, found {paths!r}")
     logos = []
     if paths:
-        from .load import ImageError, image_path, read_image  # only for a theme that names logos
+        from .loader import ImageError, image_path, read_image  # only for a theme that names logos
 
         for index, text in enumerate(paths):
             if not isinstance(text, str) or not text.strip():
