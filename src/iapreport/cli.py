@@ -176,7 +176,20 @@ def cmd_dump_tree(args) -> int:
 COMMANDS = {"validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree}
 
 
+def _tolerant_streams() -> None:
+    """Let messages reach a console that cannot show every character (a Windows console in
+    cp1252 and a Cyrillic file name): what it cannot encode is written as escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
