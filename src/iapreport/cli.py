@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locales", action="append", default=[], metavar="DIR",
                    help="extra catalog directory (<lang>/LC_MESSAGES/iapreport.po), searched first")
     p.add_argument("--theme", default=None, metavar="FILE", help="a theme file instead of the shipped one")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build N files at once in parallel processes (default: the number of cores)")
 
     p = sub.add_parser("schema", help="print the JSON Schema of the data format")
 
@@ -99,48 +101,100 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .api import build
-    from .compose import ComposeError
-    from .i18n import LocaleError
-    from .loader import DataError
-    from .theme import ThemeError
-    from .writers import FORMATS, WriterError
+    from .batch import build_many, expand
+    from .writers import FORMATS
 
     unknown = [f for f in args.format if f not in FORMATS]
     if unknown:
         print(f"iapreport: unknown format {', '.join(unknown)} (known: {', '.join(FORMATS)})", file=sys.stderr)
         return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        print("iapreport: -j needs a number of processes, 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    files, missing = expand(args.files)
     stems: dict[str, str] = {}
-    for name in args.files:
+    for name in files:
         stem = Path(name).stem
         if stem in stems and stems[stem] != name:
             print(f"iapreport: {stems[stem]} and {name} would write the same files ({stem}.<lang>.<format>); "
                   "build them into different directories", file=sys.stderr)
             return EXIT_USAGE
         stems[stem] = name
-    failed = False
-    for name in args.files:
-        try:
-            outputs = build(name, langs=args.lang, formats=args.format, outdir=args.output, strict=args.strict,
-                            locales_dirs=args.locales, theme=args.theme)
-        except DataError as exc:
-            _print_problems(exc.problems, args.strict)
-            print(f"{name}: not built", file=sys.stderr)
-            failed = True
-            continue
-        except ComposeError as exc:  # its messages name the file already
-            print(exc, file=sys.stderr)
-            print(f"{name}: not built", file=sys.stderr)
-            failed = True
-            continue
-        except (LocaleError, WriterError, ThemeError, OSError) as exc:
-            print(f"{name}: {exc}", file=sys.stderr)
-            print(f"{name}: not built", file=sys.stderr)
-            failed = True
-            continue
-        for output in outputs:
-            print(output.path)
-    return EXIT_INVALID if failed else EXIT_OK
+    batch = len(files) + len(missing) > 1 or len(args.files) > 1
+    report = _Report(len(files) + len(missing), batch)
+    try:
+        with report:
+            results = build_many(args.files, langs=args.lang, formats=args.format, outdir=args.output,
+                                 jobs=args.jobs, strict=args.strict, locales_dirs=args.locales, theme=args.theme,
+                                 progress=report.finished)
+    except KeyboardInterrupt:
+        print("iapreport: interrupted; files not finished were not written, earlier outputs are as they were",
+              file=sys.stderr)
+        return 130
+    if batch:
+        report.table(results)
+    return EXIT_INVALID if any(not r.ok for r in results) else EXIT_OK
+
+
+class _Report:
+    """What `build` tells its user as files finish: output paths on stdout (for scripts), failures
+    with their located messages on stderr, and for a batch a progress bar on a terminal (plain
+    lines elsewhere) and a closing table."""
+
+    def __init__(self, total: int, batch: bool):
+        self.total = total
+        self.batch = batch
+        self.count = 0
+        self.bar = None
+
+    def __enter__(self):
+        if self.batch and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("build", total=self.total)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def finished(self, results) -> None:
+        failed = [r for r in results if not r.ok]
+        for result in results:
+            if result.ok:
+                print(result.path, flush=True)
+        for result in failed:
+            for message in result.messages:
+                print(message, file=sys.stderr)
+            print(f"{result.source}: not built", file=sys.stderr)
+        self.count += 1
+        if self.bar is not None:
+            self.bar.update(self.task, completed=min(self.count, self.total))
+        elif self.batch:
+            source = results[0].source if results else "?"
+            status = "failed" if failed else f"built ({len(results)} files)"
+            print(f"[{min(self.count, self.total)}/{self.total}] {source}: {status}", file=sys.stderr, flush=True)
+
+    def table(self, results) -> None:
+        rows = [(r.source, r.lang or "-", r.format or "-", str(r.pages) if r.pages is not None else "-",
+                 f"{r.seconds:.2f}", r.status) for r in results]
+        header = ("file", "language", "format", "pages", "seconds", "status")
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(*header)
+            for row in rows:
+                table.add_row(*row)
+            Console(stderr=True).print(table)
+            return
+        widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+        for row in (header, *rows):
+            print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip(), file=sys.stderr)
 
 
 def cmd_schema(args) -> int:

@@ -825,8 +825,8 @@ def _check_undrawn_strings(document: tree.Document) -> None:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str]) -> None:
-    """Write `document` as a PDF to `path`, styled by `theme`."""
+def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str]) -> int:
+    """Write `document` as a PDF to `path`, styled by `theme`; return its number of pages."""
     _check_undrawn_strings(document)
     setter, pages, heading_pages = layout(document, theme)
     md = document.metadata
@@ -837,3 +837,4 @@ def write_pdf(document: tree.Document, theme: Theme, path: str | os.PathLike[str
         canvas = Canvas(tmp, theme.page.width * MM, theme.page.height * MM, info, initial)
         _Writer(setter, pages, heading_pages, canvas).run()
         canvas.save()
+    return len(pages)
