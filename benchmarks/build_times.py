@@ -33,7 +33,7 @@ marks = []
 def mark(name):
     marks.append((name, time.perf_counter()))
 from iapreport.loader import load
-from iapreport.compose import compose
+from iapreport.composer import compose
 from iapreport.theme import load_theme
 from iapreport.writers import get_writer
 writer = get_writer(sys.argv[3])

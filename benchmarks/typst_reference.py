@@ -138,7 +138,7 @@ def main() -> None:
         import typst  # noqa: F401
     except ImportError:
         raise SystemExit("this benchmark needs the typst package: pip install typst")
-    from iapreport.compose import compose
+    from iapreport.composer import compose
     from iapreport.loader import load
     from iapreport.theme import load_theme
 

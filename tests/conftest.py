@@ -49,7 +49,7 @@ def veridia_report():
 
 @pytest.fixture(scope="session")
 def kz_docs(kz_report):
-    from iapreport.compose import compose
+    from iapreport.composer import compose
 
     return {lang: compose(kz_report, lang) for lang in ("en", "ru")}
 

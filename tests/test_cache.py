@@ -103,7 +103,7 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path):
     assert cache.directory() == tmp_path / "iapreport"
 
 
-COMPOSE = ("import sys; from iapreport.loader import load; from iapreport.compose import compose; "
+COMPOSE = ("import sys; from iapreport.loader import load; from iapreport.composer import compose; "
            "from iapreport.tree import dump; "
            "print(dump(compose(load(sys.argv[1]), 'ru', locales_dirs=[sys.argv[2]])))")
 

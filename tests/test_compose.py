@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from iapreport.catalog import extract, read_catalog, shipped_catalog, untranslated
-from iapreport.compose import ComposeError, compose
+from iapreport.composer import ComposeError, compose
 from iapreport.i18n import LocaleError, get_locale
 from iapreport.loader import load_text
 from iapreport.markdown import parse

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from iapreport.api import build
-from iapreport.compose import compose
+from iapreport.composer import compose
 from iapreport.theme import load_theme
 from iapreport.writers.docx import render_docx, write_docx
 

@@ -22,7 +22,7 @@ from docx.shared import Mm
 from PIL import Image as PILImage
 
 from iapreport import loader as load_module
-from iapreport.compose import compose
+from iapreport.composer import compose
 from iapreport.loader import json_schema, load, load_file, load_text
 from iapreport.resources import templates_dir
 from iapreport.theme import ThemeError, load_theme

@@ -240,7 +240,7 @@ def pdf(request, tmp_path_factory) -> Pdf:
     """The hand-built publication and the composed samples (conftest's reports), in both languages."""
     name = request.param
     if "-" in name:
-        from iapreport.compose import compose
+        from iapreport.composer import compose
 
         sample, lang = name.split("-")
         document = compose(request.getfixturevalue(f"{sample}_report"), lang)
@@ -537,7 +537,7 @@ def test_source_date_epoch_sets_the_dates(tmp_path, monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_every_word_of_the_data_is_in_the_pdf(lang, kz_report, tmp_path_factory):
     """Checked against the data file's own words, not the tree's: nothing is lost on the way."""
-    from iapreport.compose import compose
+    from iapreport.composer import compose
     from test_docx import _prose_words
 
     pdf = build(tmp_path_factory, f"data-{lang}", compose(kz_report, lang))
@@ -571,7 +571,7 @@ def test_over_long_tokens_wrap_inside_the_margins(tmp_path):
 
 def test_emphasis_uses_the_family_faces_in_russian(kz_report, tmp_path_factory):
     """Bold and italic come from the registered family's own faces, Cyrillic included."""
-    from iapreport.compose import compose
+    from iapreport.composer import compose
 
     pdf = build(tmp_path_factory, "faces-ru", compose(kz_report, "ru"))
     out = subprocess.run(["pdffonts", str(pdf.path)], check=True, capture_output=True, text=True).stdout
@@ -591,7 +591,7 @@ def test_hyphenation_dictionary_comes_from_the_theme(theme):
 
 @pytest.mark.parametrize("sample,lang", [("veridia", "en"), ("veridia", "ru"), ("kz", "en"), ("kz", "ru")])
 def test_no_page_holds_a_single_row_of_the_summary_table(sample, lang, request, tmp_path_factory):
-    from iapreport.compose import compose
+    from iapreport.composer import compose
 
     pdf = build(tmp_path_factory, f"rows-{sample}-{lang}", compose(request.getfixturevalue(f"{sample}_report"), lang))
     label = re.compile(r"^\s*(Recommendation|Рекомендация) \d", re.M)  # table rows; headings say No./№

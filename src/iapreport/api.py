@@ -1,34 +1,52 @@
 """The public Python API: load, compose and write, for scripts and for the CLI.
 
     from iapreport import build
-    paths = build("samples/kazakhstan-2018.yaml", langs=["en", "ru"], formats=["docx", "pdf"],
-                  outdir="out")
+    outputs = build("samples/kazakhstan-2018.yaml", langs=["en", "ru"], formats=["docx", "pdf"],
+                    outdir="out")
+
+Step by step: `load` (a path), `load_text` (YAML or JSON text) or `load_data` (Python values)
+give a validated `model.Report`; `compose` gives one edition's document tree; `write` writes it
+in one format to a path or a binary stream. `build` does all of it for every edition of one data
+file; `batch.build_many` for many files, in parallel processes. See docs/api.md.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Protocol, Sequence
 
 from . import model
-from .compose import compose
-from .loader import DataError, load_file, report_languages
+from .composer import compose
+from .loader import DataError, LoadResult, load_file
+from .loader import load_data as _check_data
+from .loader import load_text as _check_text
+from .loader import report_languages
 from .theme import Theme, load_theme
 from .tree import Document
 from .writers import FORMATS, GlyphError, get_writer
 
+__all__ = ["BinaryStream", "Output", "build", "build_document", "load_data", "load_text", "output_name", "write"]
 
-@dataclass(frozen=True)
-class Output:
+
+class BinaryStream(Protocol):
+    """What `write` writes to besides a path: anything with ``write(bytes)`` (an open binary file,
+    `io.BytesIO`, a web framework's response, ``sys.stdout.buffer``)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+class Output(NamedTuple):
     """One file a build wrote."""
 
     path: Path
     lang: str
     format: str
+    #: its number of pages: a PDF's; None for a DOCX, whose pages the word processor lays out
+    pages: int | None = None
 
 
 def output_name(source: str | Path, lang: str, fmt: str) -> str:
@@ -36,19 +54,83 @@ def output_name(source: str | Path, lang: str, fmt: str) -> str:
     return f"{Path(source).stem}.{lang}.{fmt}"
 
 
+def _report(result: LoadResult, strict: bool) -> model.Report:
+    """Return the report of a validation, or raise DataError listing its errors (with `strict`,
+    its warnings too)."""
+    bad = result.problems if strict else result.errors
+    if bad or result.report is None:
+        raise DataError(bad or result.problems)
+    return result.report
+
+
+def load_text(text: str, name: str = "<string>", *, is_json: bool | None = None, strict: bool = False,
+              base_dir: str | Path | None = None) -> model.Report:
+    """Return the validated report in `text`, or raise DataError listing every problem, each
+    located at ``name:line:column`` with its field.
+
+    The text is YAML, or JSON when `is_json` is true (by default: when `name` ends in ``.json``;
+    JSON read as YAML works too, only its syntax errors read less well). With `strict`, warnings
+    (such as prose missing in one language) are errors too. Relative image paths (the cover's
+    logos) start from `base_dir`, by default from the folder of `name` when it names a file, else
+    from the current directory.
+    """
+    return _report(_check_text(text, name, is_json=is_json, base_dir=base_dir), strict)
+
+
+def load_data(data: Any, name: str = "<data>", *, strict: bool = False,
+              base_dir: str | Path | None = None) -> model.Report:
+    """Return the validated report in `data`, Python values as `json.load` or `yaml.safe_load`
+    give them, or raise DataError listing every problem.
+
+    The rules and messages are a data file's, naming the same fields (``chapters[0].title.en``);
+    lines and columns count in the JSON text the values make. With `strict`, warnings are errors
+    too. Relative image paths start from `base_dir`, by default from the current directory (from
+    the folder of `name` when it names a file).
+    """
+    return _report(_check_data(data, name, base_dir=base_dir), strict)
+
+
 def build_document(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),
                    theme: Theme | None = None) -> Document:
-    """Return the document tree of one edition (the theme gives the cover's logos and their size)."""
+    """Return the document tree of one edition: the same as `compose` (kept for older scripts)."""
     return compose(report, lang, locales_dirs=locales_dirs, theme=theme)
 
 
-def write(document: Document, fmt: str, path: str | Path, theme: Theme | None = None) -> Path:
-    """Write a document tree in `fmt` (docx or pdf) to `path`; return the path."""
-    get_writer(fmt)(document, theme or load_theme(), path)
-    return Path(path)
+def _theme(theme: Theme | str | Path | None) -> Theme:
+    return theme if isinstance(theme, Theme) else load_theme(theme)
 
 
-def _unprintable(result, theme: Theme, source: str | Path) -> DataError | None:
+def write(document: Document, fmt: str, target: str | Path | BinaryStream,
+          theme: Theme | str | Path | None = None) -> Path | None:
+    """Write a document tree in `fmt` (``docx`` or ``pdf``) to `target`; return the path written,
+    or None for a stream.
+
+    `target` is a path, written atomically (a temporary file beside it, renamed when complete: a
+    failure leaves no file and an older one as it was), or a binary stream (anything with
+    ``write(bytes)``: an open file, `io.BytesIO`, a web response), which gets the same bytes.
+    `theme` is a Theme, the path of a theme file, or None for the shipped theme. Raises
+    WriterError when the document cannot be written faithfully, ValueError for an unknown format.
+    """
+    writer = get_writer(fmt)
+    theme = _theme(theme)
+    if isinstance(target, (str, os.PathLike)):
+        writer(document, theme, target)
+        return Path(target)
+    if not callable(getattr(target, "write", None)):
+        raise TypeError(f"write() needs a path or a binary stream, not {type(target).__name__}")
+    if isinstance(target, io.TextIOBase):
+        raise TypeError("write() needs a binary stream (open(name, 'wb'), io.BytesIO, sys.stdout.buffer), "
+                        "not a text stream")
+    # the writers write files: write one in a folder of our own and copy its bytes
+    with tempfile.TemporaryDirectory(prefix="iapreport-") as scratch:
+        path = Path(scratch) / f"document.{fmt}"
+        writer(document, theme, path)
+        with open(path, "rb") as stream:
+            shutil.copyfileobj(stream, target)
+    return None
+
+
+def _unprintable(result: LoadResult, theme: Theme, source: str | Path) -> DataError | None:
     """The located problems of every character in the data that no font of `theme` can print
     (`glyphs.check`), as one DataError, or None when the data has none."""
     from . import glyphs
@@ -58,22 +140,22 @@ def _unprintable(result, theme: Theme, source: str | Path) -> DataError | None:
 
 
 def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: Iterable[str] = FORMATS,
-          outdir: str | Path = ".", strict: bool = False, locales_dirs: Sequence[str | Path] = (),
+          outdir: str | Path = ".", strict: bool = False,
+          locales_dirs: Sequence[str | Path] = (),
           theme: Theme | str | Path | None = None) -> list[Output]:
     """Build every requested edition of one data file; return what was written.
 
-    `langs` defaults to the languages the data is written in. Raises `loader.DataError` for invalid
-    data (also for characters no font of the theme can print, each located), `i18n.LocaleError` for a language without catalog, `compose.ComposeError` for text
-    missing in a language, `writers.WriterError` when a file cannot be written faithfully. Every
-    edition is composed before any file is written, so bad data leaves no partial set of outputs.
+    Outputs are named ``<stem>.<lang>.<format>`` in `outdir` (created if needed). `langs` defaults
+    to the languages the data is written in. Raises `DataError` for invalid data (also for
+    characters no font of the theme can print, each located), `ThemeError` for a theme that cannot
+    be used, `LocaleError` for a language without catalog, `ComposeError` for text missing in a
+    language, `WriterError` when a file cannot be written faithfully: all `IapreportError`. Every
+    edition is composed before any file is written, and the files are moved into place only when
+    all are written, so a failure leaves no partial set of outputs.
     """
-    if not isinstance(theme, Theme):
-        theme = load_theme(theme)
+    theme = _theme(theme)
     result = load_file(source)
-    bad = result.problems if strict else result.errors
-    if bad or result.report is None:
-        raise DataError(bad or result.problems)
-    report = result.report
+    report = _report(result, strict)
     langs = list(dict.fromkeys(langs)) if langs is not None else list(report_languages(report))
     formats = list(dict.fromkeys(formats))
     if not langs or not formats:
@@ -92,7 +174,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
             for fmt in formats:
                 name = output_name(source, lang, fmt)
                 try:
-                    get_writer(fmt)(document, theme, scratch / name)
+                    pages = get_writer(fmt)(document, theme, scratch / name)
                 except GlyphError as exc:
                     # a character no font has: name every one in the data, located, not just the
                     # first a writer met (looked for only now: most builds have none)
@@ -100,7 +182,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
                     if located is None:  # not from the data (a template, a catalog)
                         raise
                     raise located from exc
-                outputs.append(Output(outdir / name, lang, fmt))
+                outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None))
         for output in outputs:
             os.replace(scratch / output.path.name, output.path)
         return outputs

@@ -95,11 +95,8 @@ def _build_one(task: _Task) -> list[Result]:
     import dataclasses
 
     from .api import build
-    from .compose import ComposeError
-    from .i18n import LocaleError
+    from .errors import IapreportError
     from .loader import DataError
-    from .theme import ThemeError
-    from .writers import WriterError
 
     start = time.perf_counter()
     try:
@@ -110,7 +107,7 @@ def _build_one(task: _Task) -> list[Result]:
         if task.strict:  # warnings stopped the build: they are errors
             problems = [dataclasses.replace(p, severity="error") for p in problems]
         return [_failed(task.source, time.perf_counter() - start, [str(p) for p in problems])]
-    except (ComposeError, LocaleError, ThemeError, WriterError) as exc:
+    except IapreportError as exc:
         text = str(exc)
         # a compose error names the file already; the others are prefixed with it
         message = text if text.startswith(task.source) else f"{task.source}: {text}"
@@ -118,8 +115,8 @@ def _build_one(task: _Task) -> list[Result]:
     except OSError as exc:
         return [_failed(task.source, time.perf_counter() - start, [f"{task.source}: {exc}"])]
     seconds = time.perf_counter() - start
-    return [Result(task.source, output.lang, output.format, output.path, getattr(output, "pages", None), seconds,
-                   "ok") for output in outputs]
+    return [Result(task.source, output.lang, output.format, output.path, output.pages, seconds, "ok")
+            for output in outputs]
 
 
 def default_jobs() -> int:

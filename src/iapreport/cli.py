@@ -207,7 +207,7 @@ def cmd_schema(args) -> int:
 
 
 def cmd_dump_tree(args) -> int:
-    from .compose import ComposeError, compose
+    from .composer import ComposeError, compose
     from .i18n import LocaleError
     from .loader import DataError, load
     from .tree import dump

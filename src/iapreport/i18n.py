@@ -27,6 +27,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from . import cache
+from .errors import IapreportError
 from .resources import locales_dir, templates_dir
 
 DOMAIN = "iapreport"
@@ -43,7 +44,7 @@ ORDINAL_FORMS = {"one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "ot
 TIED_WORDS = "short words kept with the next word"
 
 
-class LocaleError(Exception):
+class LocaleError(IapreportError):
     """No usable catalog for a requested language, or a catalog that cannot be used."""
 
 
@@ -127,19 +128,26 @@ def _check_placeholders(path: str, catalog) -> None:
                 raise LocaleError(f"{path}:{message.lineno}: {problem} in the translation of {ids[0]!r}")
 
 
-@functools.lru_cache(maxsize=32)
 def _compile(path: str) -> tuple[Translations, str | None]:
     """Return the checked, compiled catalog of the .po file `path`, and its locale.
 
-    The compiled form (.mo bytes) is kept in the user cache, keyed by the .po file's bytes (and
-    this module's identity, which does the checking), so each catalog is parsed and checked once,
-    not once per process; only its bytes are read each time.
+    The file's bytes are read on every call and the catalog is kept in memory keyed by them, so a
+    process that stays up (a web service, a notebook) uses an edited catalog at its next build.
+    The compiled form (.mo bytes) is kept in the user cache, keyed by the same bytes (and this
+    module's identity, which does the checking), so each catalog is parsed and checked once, not
+    once per process.
     """
     try:
         with open(path, "rb") as stream:
             source = stream.read()
     except OSError as exc:
         raise LocaleError(f"{path}: cannot read the catalog: {exc}") from exc
+    return _translations(path, source)
+
+
+@functools.lru_cache(maxsize=32)
+def _translations(path: str, source: bytes) -> tuple[Translations, str | None]:
+    """Return the catalog compiled from `source`, the bytes of the .po file `path`, and its locale."""
     digest = cache.key("catalog", babel.__version__, cache.file_identity(__file__), source)
     mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source))
     language = (locale or Path(path).parent.parent.name).split("_")[0]
@@ -150,6 +158,10 @@ def _compile(path: str) -> tuple[Translations, str | None]:
         raise LocaleError(f"{path}: the catalog's header is not usable (Plural-Forms?): {exc}") from exc
     translations.catalog_path = path
     return translations, locale
+
+
+#: empties the catalogs kept in memory, as `functools` caches do
+_compile.cache_clear = _translations.cache_clear  # type: ignore[attr-defined]
 
 
 def _compile_po(path: str, source: bytes) -> tuple[bytes, str | None]:
@@ -276,8 +288,9 @@ def _replace_day(pattern: str, literal: str) -> str:
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=32)
 def _get_locale(lang: str, dirs: tuple[Path, ...]) -> Locale:
+    # not cached: the catalog is looked for and read again each time (its compiled form is kept
+    # by its bytes), so a catalog added to a folder, or edited, is used at the next build
     path = catalog_path(lang, dirs)
     if path is None:
         known = ", ".join(available_languages([d for d in dirs[:-1]])) or "none"
@@ -323,8 +336,12 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environment:
-    """Return the sandboxed jinja2 environment of one language (templates compiled once)."""
+def _environment(template_dir: str, lang: str, translations: Translations) -> jinja2.Environment:
+    """Return the sandboxed jinja2 environment of one language (templates compiled once).
+
+    Keyed by the catalog's translations themselves (kept by the catalog's bytes), not its path: an
+    edited catalog gets an environment of its own. Jinja reloads a template whose file changed.
+    """
     options = dict(extensions=["jinja2.ext.i18n"], autoescape=False, trim_blocks=True, lstrip_blocks=True)
     # compiled templates are kept in the user cache; jinja checks each against its source, and the
     # directory's name covers what else shapes the compiled code (versions, these options)
@@ -337,12 +354,11 @@ def _environment(template_dir: str, lang: str, catalog: str) -> jinja2.Environme
         **options,
     )
     env.filters["md"] = _md_escape
-    translations, _ = _compile(catalog)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
 def template_module(locale: Locale, name: str = "publication.j2", template_dir: str | Path | None = None):
     """Return the template `name` as a module of macros, translated for `locale`."""
-    env = _environment(str(template_dir or templates_dir()), locale.lang, str(locale.catalog))
+    env = _environment(str(template_dir or templates_dir()), locale.lang, locale.translations)
     return env.get_template(name).make_module({"locale": locale})

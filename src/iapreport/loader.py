@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
+import math
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -24,6 +27,7 @@ from typing import Any, Callable, NamedTuple
 import yaml
 
 from . import model
+from .errors import IapreportError
 from .scales import DEFAULT_SCALE, scales
 
 #: Largest data file accepted, in bytes (a real report is well under 1 MB).
@@ -84,7 +88,7 @@ class Problem:
         return f"{where}{level}{field_}{self.message}{hint}"
 
 
-class DataError(Exception):
+class DataError(IapreportError):
     """The data file is not a valid report; `problems` lists everything found."""
 
     def __init__(self, problems: list[Problem]):
@@ -892,6 +896,55 @@ def load_file(path: str | Path) -> LoadResult:
         return LoadResult(None, [Problem(name, line, column, "", "the file is not valid UTF-8",
                                          "save it as UTF-8")])
     return load_text(text, name, is_json=name.lower().endswith(".json"), base_dir=Path(path).parent)
+
+
+def load_data(data: Any, file: str = "<data>", *, base_dir: str | Path | None = None) -> LoadResult:
+    """Validate report data given as Python values (the mapping `json.load` or `yaml.safe_load`
+    returns); return the report and every problem found.
+
+    The values are validated as the JSON text they make, by the rules of a data file: the same
+    messages, naming the same fields (``chapters[0].title.en``); lines and columns count in that
+    text, one value a line. Dates may be ISO strings or `datetime.date` values (as
+    `yaml.safe_load` gives them). A value JSON cannot hold (a set, an object, NaN, a key that is not
+    text) is a problem at its field. Relative image paths start from `base_dir`, by default as
+    `load_text` has them (from the current directory unless `file` names a file).
+    """
+    problems: list[Problem] = []
+    try:
+        plain = _plain(data, "", file, problems)
+    except RecursionError:
+        return LoadResult(None, [Problem(file, 1, 1, "", "the data is nested too deeply (or contains itself)")])
+    if problems:
+        return LoadResult(None, problems)
+    text = json.dumps(plain, ensure_ascii=False, indent=1, allow_nan=False)
+    return load_text(text, file, is_json=True, base_dir=base_dir)
+
+
+def _plain(value: Any, path: str, file: str, problems: list[Problem]) -> Any:
+    """Return `value` as JSON holds it (a date as its ISO text), adding a problem for each value at
+    `path` or below that JSON cannot hold."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        problems.append(Problem(file, 1, 1, path, f"expected a number, found {value!r}"))
+    elif isinstance(value, _dt.date):
+        return value.isoformat()
+    elif isinstance(value, Mapping):
+        plain = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                plain[key] = _plain(item, f"{path}.{key}" if path else key, file, problems)
+            else:
+                problems.append(Problem(file, 1, 1, path, f"expected text as a key, found {key!r}"))
+        return plain
+    elif isinstance(value, (list, tuple)):
+        return [_plain(item, f"{path}[{index}]", file, problems) for index, item in enumerate(value)]
+    else:
+        problems.append(Problem(file, 1, 1, path, "expected text, a number, a date, a list or a mapping, "
+                                                  f"found a {type(value).__name__}"))
+    return None
 
 
 def load(path: str | Path, *, strict: bool = False) -> model.Report:

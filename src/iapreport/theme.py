@@ -6,14 +6,16 @@ flattened so a writer reads plain, complete `Style` values.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
+import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
+from .errors import IapreportError
 from .resources import templates_dir
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class ThemeError(Exception):
+class ThemeError(IapreportError):
     """The theme file is inconsistent (unknown base, colour or font)."""
 
 
@@ -150,20 +152,71 @@ def _package_dir(package: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+class _Kept(NamedTuple):
+    """A theme read before, with what it was read from."""
+
+    source: bytes  # the theme file's bytes
+    logos: tuple[tuple[str, int, int], ...] | None  # the identity of each logo it names
+    theme: Theme
+
+
+#: themes read in this process by path: a long-running one (a web service, a notebook) sees an
+#: edited theme at its next build, since an entry serves only while the file's bytes and its logos'
+#: identities are those it was read from
+_kept: dict[str, _Kept] = {}
+_KEEP = 8
+_kept_lock = threading.Lock()
+
+
 def load_theme(path: str | Path | None = None) -> Theme:
-    """Return the theme in `path` (default: the shipped ``templates/theme.yaml``)."""
-    return _load_theme(str(path or templates_dir() / "theme.yaml"))
+    """Return the theme in `path` (default: the shipped ``templates/theme.yaml``).
+
+    The file is read on every call (a few kilobytes) and parsed again only when its bytes, or one
+    of the logos it names, changed since the last call: an edit shows at the next build, without
+    restarting the process. Raises ThemeError for a theme that cannot be read or used.
+    """
+    name = os.fspath(path or templates_dir() / "theme.yaml")
+    try:
+        with open(name, "rb") as stream:
+            source = stream.read()
+    except OSError as exc:
+        raise ThemeError(f"{name}: cannot read the theme: {exc.strerror or exc}") from exc
+    key = os.path.abspath(name)  # the logos' paths are relative to the theme's folder
+    with _kept_lock:
+        kept = _kept.get(key)
+    if (kept is not None and kept.source == source and kept.logos is not None
+            and _identities(kept.theme.cover.logos) == kept.logos):
+        return kept.theme
+    theme = _load_theme(name, source)
+    with _kept_lock:
+        _kept.pop(key, None)
+        _kept[key] = _Kept(source, _identities(theme.cover.logos), theme)
+        while len(_kept) > _KEEP:
+            del _kept[next(iter(_kept))]
+    return theme
+
+
+def _identities(logos: tuple["Logo", ...]) -> tuple[tuple[str, int, int], ...] | None:
+    """Return each logo file's identity (path, size, modification time), None if one is gone."""
+    from .cache import file_identity
+
+    try:
+        return tuple(file_identity(logo.path) for logo in logos)
+    except OSError:
+        return None
 
 
 _COLOUR_RE = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 
 
-@functools.lru_cache(maxsize=8)
-def _load_theme(path: str) -> Theme:
+def _load_theme(path: str, source: bytes) -> Theme:
+    """Return the theme read from `source`, the bytes of the file `path` (its logos' paths are
+    relative to the file's folder)."""
     try:
-        with open(path, encoding="utf-8") as stream:
-            raw = yaml.load(stream, Loader=_SAFE_LOADER)
+        raw = yaml.load(source.decode("utf-8"), Loader=_SAFE_LOADER)
         return _theme(raw)._replace(cover=_cover(raw.get("cover"), Path(path).parent))
+    except UnicodeDecodeError as exc:
+        raise ThemeError(f"{path}: the theme is not UTF-8 text ({exc})") from exc
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read the theme: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..errors import IapreportError
 
-class WriterError(Exception):
+
+class WriterError(IapreportError):
     """The document cannot be written faithfully (e.g. a character no font can draw)."""
 
 
@@ -37,16 +39,24 @@ def build_moment(day: _dt.date) -> _dt.datetime:
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; move it into place only if the block succeeds."""
+    """Yield a temporary path beside `path`; move it into place only if the block succeeds.
+
+    The temporary file is created with the permissions a new file gets (the process's umask
+    applied by the system), not by reading the umask, which would change it for every thread of
+    the process for a moment.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    while True:
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits taken: draw again
+            continue
+        os.close(fd)
+        break
     try:
-        yield Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from . import markdown, model
+from .errors import IapreportError
 from .typography import Ties
 from .i18n import Locale, get_locale, template_module
 from .scales import scales
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from .theme import Theme
 
 
-class ComposeError(Exception):
+class ComposeError(IapreportError):
     """The data cannot make this edition (e.g. prose missing in its language)."""
 
     def __init__(self, messages: list[str]):
