@@ -131,8 +131,8 @@ def test_a_whole_build_without_posix_calls_in_non_ascii_folders(tmp_path):
     _ok(_iapreport("build", data, "--lang", "en,ru", "--format", "docx,pdf", "-j", "2", "-o", batch, env=env))
     default = user / ".cache" / "iapreport"
     kinds = {name.split("/")[0] for name in _files(default)}
+    # compiled templates are code: only a folder the system keeps private may hold them
     assert {"catalogs", "templates", "hyphenation", "fonts"} <= kinds, _files(default)
-    assert any(name.endswith(".pickle") for name in _files(default))
     warm = user / "Отчёты" / "тёплый кэш"
     _ok(_iapreport("build", VERIDIA, "--lang", "en,ru", "--format", "docx,pdf", "-o", warm, env=env))
     for name in EDITIONS:

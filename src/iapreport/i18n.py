@@ -149,7 +149,9 @@ def _compile(path: str) -> tuple[Translations, str | None]:
 def _translations(path: str, source: bytes) -> tuple[Translations, str | None]:
     """Return the catalog compiled from `source`, the bytes of the .po file `path`, and its locale."""
     digest = cache.key("catalog", babel.__version__, cache.file_identity(__file__), source)
-    mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source))
+    # plain data (bytes and text): kept with marshal, which cannot run code, so also in a cache
+    # folder whose privacy cannot be checked (see `cache`)
+    mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source), plain=True)
     language = (locale or Path(path).parent.parent.name).split("_")[0]
     cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
     try:
