@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Protocol, Sequence
 
@@ -47,6 +48,8 @@ class Output(NamedTuple):
     format: str
     #: its number of pages: a PDF's; None for a DOCX, whose pages the word processor lays out
     pages: int | None = None
+    #: the time it took: its edition's composing (shared between the edition's formats) and writing
+    seconds: float = 0.0
 
 
 def output_name(source: str | Path, lang: str, fmt: str) -> str:
@@ -162,7 +165,12 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         raise ValueError("nothing to build: no language or no format given")
     for fmt in formats:
         get_writer(fmt)  # unknown formats fail before any work
-    documents = {lang: compose(report, lang, locales_dirs=locales_dirs, theme=theme) for lang in langs}
+    documents = {}
+    composing = {}
+    for lang in langs:
+        start = time.perf_counter()
+        documents[lang] = compose(report, lang, locales_dirs=locales_dirs, theme=theme)
+        composing[lang] = (time.perf_counter() - start) / len(formats)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     # all files are written to a scratch directory beside their target and moved into place only
@@ -173,6 +181,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         for lang, document in documents.items():
             for fmt in formats:
                 name = output_name(source, lang, fmt)
+                start = time.perf_counter()
                 try:
                     pages = get_writer(fmt)(document, theme, scratch / name)
                 except GlyphError as exc:
@@ -182,7 +191,8 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
                     if located is None:  # not from the data (a template, a catalog)
                         raise
                     raise located from exc
-                outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None))
+                seconds = composing[lang] + time.perf_counter() - start
+                outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None, seconds))
         for output in outputs:
             os.replace(scratch / output.path.name, output.path)
         return outputs

@@ -36,7 +36,8 @@ class Result(NamedTuple):
     path: Path | None
     #: pages of a PDF (None for a DOCX, whose pages the word processor lays out)
     pages: int | None
-    #: time spent on the data file (all its editions: they are built together)
+    #: time spent on this output (its edition's composing shared between its formats, and its
+    #: writing); for a failure, on the whole data file
     seconds: float
     status: str  # "ok" or "failed"
     #: what went wrong, one located message a line (problems as `file:line:column: field: ...`)
@@ -114,8 +115,7 @@ def _build_one(task: _Task) -> list[Result]:
         return [_failed(task.source, time.perf_counter() - start, message.splitlines())]
     except OSError as exc:
         return [_failed(task.source, time.perf_counter() - start, [f"{task.source}: {exc}"])]
-    seconds = time.perf_counter() - start
-    return [Result(task.source, output.lang, output.format, output.path, output.pages, seconds, "ok")
+    return [Result(task.source, output.lang, output.format, output.path, output.pages, output.seconds, "ok")
             for output in outputs]
 
 
