@@ -126,3 +126,13 @@ def test_ctrl_c_leaves_no_temporary_file_and_no_damaged_output(tmp_path):
     assert leftovers == []
     assert files_of(out) == before  # every output complete: what was there, or the same bytes again
     assert len(before) == 4 * len(data)
+
+
+def test_two_files_that_would_write_the_same_outputs_are_refused_before_anything_is_built(tmp_path):
+    first = synthetic(tmp_path / "a", 1)[0]
+    second = synthetic(tmp_path / "b", 1)[0]
+    with pytest.raises(ValueError, match="would write the same files"):
+        build_many([first, second], outdir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    result = cli("build", first, second, "-o", tmp_path / "out")
+    assert result.returncode == 2 and "would write the same files" in result.stderr

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-__all__ = ["Result", "expand", "build_many"]
+__all__ = ["Result", "expand", "collisions", "build_many"]
 
 #: the data files a folder holds (not its subfolders)
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
@@ -73,6 +73,19 @@ def expand(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Re
         for file in found:
             files.setdefault(file, None)
     return list(files), missing
+
+
+def collisions(files: Iterable[str]) -> list[str]:
+    """Messages for data files that would write the same outputs (``<stem>.<lang>.<format>``)."""
+    stems: dict[str, str] = {}
+    clashes = []
+    for name in files:
+        stem = Path(name).stem
+        if stem in stems and stems[stem] != name:
+            clashes.append(f"{stems[stem]} and {name} would write the same files ({stem}.<lang>.<format>); "
+                           "build them into different directories")
+        stems.setdefault(stem, name)
+    return clashes
 
 
 def _failed(source: str, seconds: float, messages: Sequence[str]) -> Result:
@@ -137,9 +150,13 @@ def build_many(sources: Iterable[str | os.PathLike[str]], *, langs: Iterable[str
     Return one Result per output written and one per data file (or input naming none) that failed,
     inputs naming none first, then in the order of the files. `progress`, if given, is called with
     the results of each file (or input naming none) as it finishes. Raises KeyboardInterrupt after
-    stopping the workers cleanly when interrupted.
+    stopping the workers cleanly when interrupted; ValueError, before building anything, when two
+    files would write the same outputs.
     """
     files, results = expand(sources)
+    clashes = collisions(files)
+    if clashes:
+        raise ValueError("; ".join(clashes))
     tasks = [_Task(file, tuple(langs) if langs is not None else None, tuple(formats), os.fspath(outdir), strict,
                    tuple(os.fspath(d) for d in locales_dirs), os.fspath(theme) if theme is not None else None)
              for file in files]

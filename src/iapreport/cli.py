@@ -101,7 +101,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .batch import build_many, expand
+    from .batch import build_many, collisions, expand
     from .writers import FORMATS
 
     unknown = [f for f in args.format if f not in FORMATS]
@@ -112,14 +112,9 @@ def cmd_build(args) -> int:
         print("iapreport: -j needs a number of processes, 1 or more", file=sys.stderr)
         return EXIT_USAGE
     files, missing = expand(args.files)
-    stems: dict[str, str] = {}
-    for name in files:
-        stem = Path(name).stem
-        if stem in stems and stems[stem] != name:
-            print(f"iapreport: {stems[stem]} and {name} would write the same files ({stem}.<lang>.<format>); "
-                  "build them into different directories", file=sys.stderr)
-            return EXIT_USAGE
-        stems[stem] = name
+    for clash in collisions(files):
+        print(f"iapreport: {clash}", file=sys.stderr)
+        return EXIT_USAGE
     batch = len(files) + len(missing) > 1 or len(args.files) > 1
     report = _Report(len(files) + len(missing), batch)
     try:
