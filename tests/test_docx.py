@@ -71,8 +71,16 @@ def test_toc_field_with_cached_entries_linked_to_bookmarks(kz_files):
     instr = [t.text for t in root.iter(f"{{{W}}}instrText")]
     assert any(re.match(r'\s*TOC \\o "1-2" \\h', t) for t in instr)
     bookmarks = {b.get(f"{{{W}}}name") for b in root.iter(f"{{{W}}}bookmarkStart")}
-    links = [(h.get(f"{{{W}}}anchor"), "".join(t.text for t in h.iter(f"{{{W}}}t")))
-             for h in root.iter(f"{{{W}}}hyperlink") if h.get(f"{{{W}}}anchor")]
+
+    def entry_text(link) -> str:  # the runs before the tab (after it: the page number field)
+        text = []
+        for run in link.iter(f"{{{W}}}r"):
+            if run.find(f"{{{W}}}tab") is not None:
+                break
+            text.extend(t.text for t in run.iter(f"{{{W}}}t"))
+        return "".join(text)
+
+    links = [(h.get(f"{{{W}}}anchor"), entry_text(h)) for h in root.iter(f"{{{W}}}hyperlink") if h.get(f"{{{W}}}anchor")]
     assert len(links) == 3 + 4 + 29
     assert {anchor for anchor, _ in links} <= bookmarks
     assert ("rec_29", "Recommendation No.\xa029") in links
@@ -81,7 +89,9 @@ def test_toc_field_with_cached_entries_linked_to_bookmarks(kz_files):
     chars = [c.get(f"{{{W}}}fldCharType") for c in root.iter(f"{{{W}}}fldChar")]
     assert chars[:2] == ["begin", "separate"] and chars.count("begin") == chars.count("end")
     settings = _xml(kz_files["en"], "word/settings.xml")
-    assert settings.find("w:updateFields", NS).get(f"{{{W}}}val") == "true"
+    # no prompt to update fields on opening: the TOC's page numbers are already there
+    assert settings.find("w:updateFields", NS) is None
+    assert not [c for c in root.iter(f"{{{W}}}fldChar") if c.get(f"{{{W}}}dirty")]
 
 
 def test_summary_table_repeats_its_header_and_keeps_rows_whole(kz_files):
@@ -295,6 +305,44 @@ def test_toc_entries_carry_page_references(kz_files):
     root = _xml(kz_files["en"])
     refs = [t.text.strip() for t in root.iter(f"{{{W}}}instrText") if "PAGEREF" in t.text]
     assert len(refs) == 3 + 4 + 29 and "PAGEREF rec_7 \\h" in refs
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_toc_page_numbers_are_the_pdfs(kz_files, kz_docs, theme, tmp_path, lang):
+    """Each PAGEREF's result is the page its heading is on in the PDF (read back from the PDF's
+    outline with pypdf), so LibreOffice, Google Docs and Word's Protected View show the numbers."""
+    from pypdf import PdfReader
+
+    from iapreport.writers.pdf import write_pdf
+
+    root = _xml(kz_files[lang])
+    numbers = {}
+    for link in root.iter(f"{{{W}}}hyperlink"):
+        anchor = link.get(f"{{{W}}}anchor")
+        runs = list(link.iter(f"{{{W}}}r"))
+        kinds = [(r.find(f"{{{W}}}fldChar").get(f"{{{W}}}fldCharType") if r.find(f"{{{W}}}fldChar") is not None
+                  else "text") for r in runs]
+        if anchor and "separate" in kinds:
+            result = runs[kinds.index("separate") + 1:kinds.index("end")]
+            numbers[anchor] = "".join(t.text for r in result for t in r.iter(f"{{{W}}}t"))
+    assert len(numbers) == 3 + 4 + 29
+    pdf = tmp_path / "kz.pdf"
+    write_pdf(kz_docs[lang], theme, pdf)
+    reader = PdfReader(str(pdf))
+    outline_pages = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                outline_pages[item.title] = reader.get_destination_page_number(item) + 1
+
+    walk(reader.outline)
+    toc = next(b for b in kz_docs[lang].blocks() if b.__class__.__name__ == "TableOfContents")
+    for entry in toc.entries:
+        assert numbers[entry.anchor] == str(outline_pages[entry.text]), entry.text
+    assert len(set(numbers.values())) > 10
 
 
 def test_line_spacing_matches_the_pdf_leading(kz_files, theme):

@@ -116,6 +116,8 @@ class _Writer:
     chains: dict = field(default_factory=dict)
     #: fallback faces the text needed: family -> (generic, {face slot: file})
     fallbacks: dict = field(default_factory=dict)
+    #: anchor -> the page its heading is on, as the PDF's layout paginates the document
+    heading_pages: dict = field(default_factory=dict)
 
     @property
     def body(self):
@@ -252,14 +254,19 @@ class _Writer:
             paragraphs.append(paragraph)
             p = paragraph._p
             if entry is toc.entries[0]:
-                _ooxml.field_begin(p, f'TOC \\o "1-{levels}" \\h \\z \\u', dirty=True)
+                _ooxml.field_begin(p, f'TOC \\o "1-{levels}" \\h \\z \\u')
             link = _ooxml.internal_hyperlink(entry.anchor)
             for element in self.text_runs(entry.text, "toc-1" if entry.level == 1 else "toc-2",
                                           f"table of contents entry {entry.text[:40]!r}"):
                 link.append(element)
             link.append(_ooxml.tab_run())
-            # the page number, as Word's own TOC has it: computed by Word and LibreOffice
+            # the page number, as Word's own TOC has it: a PAGEREF field whose result is the page the
+            # project's layout puts the heading on (the PDF's), so every reader shows it without
+            # updating fields; Word's "Update field" still recomputes it
             _ooxml.field_begin(link, f"PAGEREF {entry.anchor} \\h")
+            page = self.heading_pages.get(entry.anchor)
+            if page is not None:
+                link.append(_ooxml.text_run(str(page)))
             _ooxml.field_end(link)
             p.append(link)
         _ooxml.field_end(paragraphs[-1]._p)
@@ -486,9 +493,12 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     body_style = theme.style("body")
     _ooxml.set_doc_defaults(word.styles.element, theme.fonts[body_style.font].family, body_style.size, language)
     styles = build_styles(word, theme)
-    _ooxml.set_update_fields(word.settings.element)
     _ooxml.set_hyphenation(word.settings.element)
     writer = _Writer(word, theme, language, styles)
+    if any(isinstance(block, tree.TableOfContents) for block in document.blocks()):
+        from .pdf import layout  # the one pagination of the project, so both formats number alike
+
+        writer.heading_pages = layout(document, theme)[2]
 
     for index, section in enumerate(document.sections):
         if index == 0:
