@@ -393,6 +393,52 @@ def set_table_borders(tbl, colour: str) -> None:
     insert_before(tblPr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"))
 
 
+def set_cell_margins(tbl, *, top: int, bottom: int, left: int, right: int) -> None:
+    """Give the table's cells these margins, in twips (w:tblCellMar; Word's default is 0 above and
+    below, 108 left and right)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    insert_before(tbl.tblPr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+# -- paragraphs --------------------------------------------------------------------------------
+
+#: elements that follow w:suppressAutoHyphens in w:pPr (ECMA-376 CT_PPrBase order)
+_AFTER_SUPPRESS_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                           "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                           "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                           "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                           "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def set_suppress_hyphens(pPr, suppress: bool) -> None:
+    """Turn automatic hyphenation off (or, against an inherited off, on) for a paragraph or style."""
+    element = pPr.find(qn("w:suppressAutoHyphens"))
+    if element is None:
+        element = OxmlElement("w:suppressAutoHyphens")
+        insert_before(pPr, element, _AFTER_SUPPRESS_HYPHENS)
+    element.set(qn("w:val"), "true" if suppress else "false")
+
+
+def clear_space_at_page_tops(body) -> None:
+    """No space before the first paragraph of a section or one with "page break before": the PDF
+    never leaves space at the top of a page; Word and LibreOffice drop it only at a page turn
+    they make themselves."""
+    top = True
+    for element in body.iterchildren():
+        if element.tag == qn("w:p"):
+            pPr = element.pPr
+            if top or (pPr is not None and pPr.pageBreakBefore is not None):
+                element.get_or_add_pPr().spacing_before = 0
+            top = pPr is not None and pPr.sectPr is not None  # the next paragraph starts a section
+        elif element.tag == qn("w:tbl"):
+            top = False
+
+
 # -- packaging ---------------------------------------------------------------------------------
 
 

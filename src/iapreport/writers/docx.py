@@ -9,6 +9,7 @@ numbers as PAGE fields, and no header on the cover. Raw XML lives in `_ooxml`.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from docx.text.paragraph import Paragraph
 from .. import tree
 from ..theme import Style, Theme
 from . import GlyphError, WriterError, _ooxml, atomic_output, build_moment
+from ._lines import is_address_like
 from .fonts import FaceChain, MissingGlyphs, chain_for
+from .pdf import CELL_PADDING, CELL_PADDING_TOP, RULE_WIDTH
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
@@ -55,9 +58,15 @@ def _apply_style(word_style, style: Style, theme: Theme) -> None:
     fmt.space_before = Pt(style.space_before)
     fmt.space_after = Pt(style.space_after)
     # the theme's leading is a multiple of the font size, as in the PDF; Word's "multiple" is of
-    # the font's own line height (about 1.3 × size for PT Serif), so give the distance itself
+    # the font's own line height, so give the distance itself, exactly: "at least" lets LibreOffice
+    # and Word grow every line to the font's ascent + descent (1.325 × size for PT Serif, against
+    # the theme's 1.3), two points a page
     fmt.line_spacing = Pt(style.size * style.leading)
-    fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # hyphenation where the PDF hyphenates: justified or left-aligned text that is neither set in
+    # capitals nor kept with the next paragraph (headings, labels)
+    _ooxml.set_suppress_hyphens(word_style.element.get_or_add_pPr(),
+                                style.align not in ("justify", "left") or style.keep_with_next or style.upper)
     fmt.keep_with_next = style.keep_with_next
     fmt.widow_control = True
     if style.left_indent:
@@ -91,6 +100,7 @@ def build_styles(document, theme: Theme) -> dict[str, str]:
         else:
             word_style = styles[word_name]
         _apply_style(word_style, theme.style("toc-1" if level == 1 else "toc-2"), theme)
+        _ooxml.set_suppress_hyphens(word_style.element.get_or_add_pPr(), True)  # the PDF's TOC never hyphenates
         word_style.paragraph_format.left_indent = Pt(theme.style("toc-2").left_indent * (level - 1))
         word_style.paragraph_format.tab_stops.add_tab_stop(Mm(theme.page.text_width), WD_TAB_ALIGNMENT.RIGHT,
                                                            WD_TAB_LEADER.DOTS)
@@ -118,6 +128,9 @@ class _Writer:
     fallbacks: dict = field(default_factory=dict)
     #: anchor -> the page its heading is on, as the PDF's layout paginates the document
     heading_pages: dict = field(default_factory=dict)
+    #: the tables (their order among the tables with rows) that the PDF's layout splits across pages
+    split_tables: set = field(default_factory=set)
+    table_count: int = 0
 
     @property
     def body(self):
@@ -162,14 +175,19 @@ class _Writer:
             raise GlyphError(f"{where or 'text ' + repr(text[:40])}: {exc}; the DOCX cannot show "
                               f"{'it' if len(exc.chars) == 1 else 'them'}") from None
         elements = []
-        for face, part in spans:
-            rPr = properties() if properties is not None else self._plain_properties()
-            if face is not chain.primary:
-                family = chain.family_of(face)
-                generic = next(f.generic for f in self.theme.fonts.values() if f.family == family)
-                self.fallbacks.setdefault(family, (generic, {}))[1][_FACE_SLOTS[bold, italic]] = face.path
-                _ooxml.set_fonts(rPr, family)
-            elements.append(_ooxml.text_run(part, rPr))
+        for face, text_part in spans:
+            for part, address in _address_parts(text_part):
+                rPr = properties() if properties is not None else self._plain_properties()
+                if face is not chain.primary:
+                    family = chain.family_of(face)
+                    generic = next(f.generic for f in self.theme.fonts.values() if f.family == family)
+                    self.fallbacks.setdefault(family, (generic, {}))[1][_FACE_SLOTS[bold, italic]] = face.path
+                    _ooxml.set_fonts(rPr, family)
+                if address:
+                    # the PDF never hyphenates a web or mail address, path or domain: "no linguistic
+                    # content" (zxx), which no hyphenation dictionary serves
+                    _ooxml.set_lang(rPr, "zxx")
+                elements.append(_ooxml.text_run(part, rPr))
         return elements
 
     def _plain_properties(self):
@@ -239,6 +257,8 @@ class _Writer:
                     run.font.all_caps = True
             paragraph.paragraph_format.space_before = Pt(style.space_before)
             paragraph.paragraph_format.space_after = Pt(style.space_after)
+            # and its own line height (Heading 1's is 1.3 × 16 pt, a chapter heading's 1.3 × 14 pt)
+            paragraph.paragraph_format.line_spacing = Pt(style.size * style.leading)
         if heading.anchor:
             self.bookmark_id += 1
             _ooxml.add_bookmark(paragraph._p, self.bookmark_id, heading.anchor)
@@ -285,7 +305,6 @@ class _Writer:
                     step = self.theme.lists.indent
                     fmt.left_indent = Pt(step * (block.level + 1))
                     fmt.first_line_indent = Pt(-step) if first else Pt(0)
-                    fmt.space_after = Pt(3)
                     first = False
                 elif isinstance(inner, tree.ListBlock):
                     self.list_block(inner, container)
@@ -311,12 +330,19 @@ class _Writer:
         word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
         word_table.autofit = False
         _ooxml.set_table_borders(word_table._tbl, self.theme.colours.get("rule", "999999"))
+        # the PDF's cell padding; LibreOffice and Word add the horizontal rule's width to every row,
+        # which the PDF draws inside the row: the top margin gives it back
+        _ooxml.set_cell_margins(word_table._tbl, top=round((CELL_PADDING_TOP - RULE_WIDTH) * 20),
+                                bottom=round(CELL_PADDING * 20), left=round(CELL_PADDING * 20),
+                                right=round(CELL_PADDING * 20))
         text_width = self.theme.page.text_width
         widths = [Mm(text_width * w) for w in table.widths]
         _ooxml.set_table_width(word_table._tbl, int(sum(w.twips for w in widths)))
         grid = word_table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths):
             col.set(qn("w:w"), str(int(width.twips)))
+        keep_whole = bool(table.rows) and self.table_count not in self.split_tables
+        self.table_count += bool(table.rows)
         for r, row in enumerate(table.rows):
             word_row = word_table.rows[r]
             _ooxml.set_cant_split(word_row._tr)
@@ -336,6 +362,14 @@ class _Writer:
                     self.paragraph(para.style, para.runs, tc, where=para.source)
                 if not cell.paragraphs:
                     self.new_paragraph(self.style_id(cell.style), tc)
+                for p in tc.findall(qn("w:p")):
+                    pPr = p.get_or_add_pPr()
+                    _ooxml.set_suppress_hyphens(pPr, True)  # the PDF never hyphenates in a cell
+                    if keep_whole and r < len(table.rows) - 1:
+                        # the PDF moves a table that fits on a page whole to the next page: Word's
+                        # way of saying so is "keep with next" on every row but the last (not for a
+                        # table the PDF splits: LibreOffice would start it on a new page)
+                        pPr.keepNext_val = True
                 background = self.theme.style(cell.style).background
                 if background:
                     _ooxml.set_shading(word_cell._tc, background)
@@ -353,6 +387,9 @@ class _Writer:
         fmt.left_indent = fmt.first_line_indent = Pt(0)
         fmt.space_before = Pt(0)
         fmt.space_after = Mm(row.space_after)
+        # the row's own height, exactly: the body style's exact line height would crop the images
+        fmt.line_spacing = Mm(row.height)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         room = self.theme.page.text_width
         x = max({"center": (room - row.width) / 2, "right": room - row.width}.get(row.align, 0.0), 0.0)
         for index, (image, width) in enumerate(zip(row.images, row.widths())):
@@ -403,6 +440,27 @@ class _Writer:
         numbering = self.document.part.numbering_part.element
         _ooxml.add_to_numbering(numbering, self.pending_abstracts, self.pending_nums)
 
+
+def _address_parts(text: str) -> list[tuple[str, bool]]:
+    """Split `text` into (part, whether it is an address), at the spaces around each token that
+    reads as a web or mail address, a path or a domain (`_lines.is_address_like`, the PDF's rule)."""
+    if not _ADDRESS_HINT.search(text):
+        return [(text, False)]
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for match in _TOKEN.finditer(text):
+        if is_address_like(match.group()):
+            if match.start() > last:
+                parts.append((text[last:match.start()], False))
+            parts.append((match.group(), True))
+            last = match.end()
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
+
+
+_TOKEN = re.compile(r"\S+")
+_ADDRESS_HINT = re.compile(r"[./@]")
 
 _FACE_SLOTS = {(False, False): "regular", (True, False): "bold", (False, True): "italic", (True, True): "bold_italic"}
 
@@ -495,10 +553,11 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     styles = build_styles(word, theme)
     _ooxml.set_hyphenation(word.settings.element)
     writer = _Writer(word, theme, language, styles)
-    if any(isinstance(block, tree.TableOfContents) for block in document.blocks()):
-        from .pdf import layout  # the one pagination of the project, so both formats number alike
+    if any(isinstance(block, (tree.TableOfContents, tree.Table)) for block in tree.walk(document.blocks())):
+        from .pdf import layout, split_tables  # the one pagination of the project, so both formats number alike
 
-        writer.heading_pages = layout(document, theme)[2]
+        _, pages, writer.heading_pages = layout(document, theme)
+        writer.split_tables = split_tables(pages)
 
     for index, section in enumerate(document.sections):
         if index == 0:
@@ -523,6 +582,7 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
             writer.block(block)
         writer.break_pending = False  # the next section starts on a new page anyway
     writer.finish()
+    _ooxml.clear_space_at_page_tops(word.element.body)
     _declare_fonts(word, theme, writer.fallbacks)
 
     md = document.metadata

@@ -554,14 +554,8 @@ class _Paginator:
                 need = self._group_need(blocks, index)
                 # a chain that fits no page at all is set where it stands, not page by page
                 if room + EPSILON < need <= self.frame_height + EPSILON:
-                    # a lead-in of several lines may split: its last lines go over with what follows
-                    parts = block.split(room) if isinstance(block, _Text) else None
-                    if parts is not None:
-                        first, rest = parts
-                        self.place(gap, first)
-                        self.new_page()
-                        blocks[index] = rest
-                        continue
+                    # a lead-in goes over whole with what follows, as LibreOffice moves a paragraph
+                    # kept with the next one (it never splits it)
                     self.new_page()
                     continue
             if block.height <= room + EPSILON:
@@ -804,6 +798,20 @@ def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page],
     if not pages:
         raise WriterError("the document has nothing to show: no page to write")
     return setter, pages, paginator.heading_pages
+
+
+def split_tables(pages: list[_Page]) -> set[int]:
+    """The tables that `pages` split across pages, by their order among the tables drawn."""
+    split: set[int] = set()
+    index = -1
+    for page in pages:
+        for _, block in page.items:
+            if isinstance(block, _Table):
+                if block.continued:
+                    split.add(index)
+                else:
+                    index += 1
+    return split
 
 
 def _check_undrawn_strings(document: tree.Document) -> None:
