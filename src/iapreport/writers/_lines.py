@@ -491,8 +491,8 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
 def break_lines(words: list, setting: Setting) -> list[Line]:
     """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed).
 
-    Justified lines may shrink their spaces by `SPACE_SHRINK` to take one more word or part of
-    one (not the paragraph's last word). The word that does not fit is hyphenated if a part of it
+    Justified lines may shrink their spaces by `SPACE_SHRINK` (none: Word and LibreOffice never
+    do) to take one more word or part of one (not the paragraph's last word). The word that does not fit is hyphenated if a part of it
     fits, except after `MAX_HYPHENATED_LINES` lines in a row that end with an added hyphen
     (unless the line would then have spaces over `LADDER_LOOSE_SPACE` times normal), and except
     the last word of a justified paragraph, whose tail would stand alone on the last line (unless
