@@ -25,9 +25,10 @@ from docx.text.paragraph import Paragraph
 
 from .. import tree
 from ..theme import Style, Theme
-from . import GlyphError, WriterError, _ooxml, atomic_output, build_moment
+from . import WriterError, _ooxml, atomic_output, build_moment
 from ._lines import is_address_like
-from .fonts import FaceChain, MissingGlyphs, chain_for
+from . import fonts
+from .fonts import FaceChain, chain_for
 from .pdf import CELL_PADDING, CELL_PADDING_TOP, RULE_WIDTH
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
@@ -169,11 +170,7 @@ class _Writer:
         theme_style = self.theme.style(style)
         bold, italic = theme_style.bold or bold, theme_style.italic or italic
         chain = self.chain(theme_style.font, bold, italic)
-        try:
-            spans = chain.split(text)
-        except MissingGlyphs as exc:
-            raise GlyphError(f"{where or 'text ' + repr(text[:40])}: {exc}; the DOCX cannot show "
-                              f"{'it' if len(exc.chars) == 1 else 'them'}") from None
+        spans = fonts.spans(chain, text, where or f"text {text[:40]!r}", "DOCX")
         elements = []
         for face, text_part in spans:
             for part, address in _address_parts(text_part):

@@ -21,7 +21,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Iterable
 
-from . import WriterError
+from . import GlyphError, WriterError
 from ._reportlab import FontProgram, FontReadError, read_font, reader_identity
 
 __all__ = ["Face", "FaceChain", "MissingGlyphs", "load_face", "chain_for", "LAYOUT_WHITESPACE"]
@@ -291,3 +291,13 @@ def chain_for(theme, key: str, bold: bool, italic: bool) -> FaceChain:
     """The chain of faces that sets the theme's font `key` in the given weight and slant."""
     families = [theme.fonts[key]] + [theme.fonts[name] for name in theme.fonts[key].fallback]
     return FaceChain([family.face(bold, italic) for family in families], [family.family for family in families])
+
+
+def spans(chain: FaceChain, text: str, where: str, fmt: str) -> list[tuple[Face, str]]:
+    """`chain.split(text)` for a writer: a character no face has is a GlyphError naming `where`
+    (the data field) and every such character, saying which format cannot show it."""
+    try:
+        return chain.split(text)
+    except MissingGlyphs as exc:
+        raise GlyphError(f"{where}: {exc}; the {fmt} cannot show "
+                         f"{'it' if len(exc.chars) == 1 else 'them'}") from None

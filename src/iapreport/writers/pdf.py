@@ -32,10 +32,11 @@ from typing import Optional
 
 from .. import tree
 from ..theme import Style, Theme
-from . import GlyphError, WriterError, atomic_output, build_moment
+from . import WriterError, atomic_output, build_moment
 from ._lines import BREAK, EPSILON, RIGID_NBSP, Line, NoRoom, Setting, break_lines, hyphenator, words_of
 from ._reportlab import Canvas, Info
-from .fonts import Face, FaceChain, MissingGlyphs, chain_for
+from . import fonts
+from .fonts import Face, FaceChain, chain_for
 
 __all__ = ["write_pdf"]
 
@@ -255,11 +256,7 @@ class _Setter:
     def split(self, text: str, chain: FaceChain, where: str) -> list[tuple[Face, str]]:
         """Return `text` as (face, text) spans of `chain`; raise WriterError naming every character
         that no face of the chain has."""
-        try:
-            return chain.split(text)
-        except MissingGlyphs as exc:
-            raise GlyphError(f"{where}: {exc}; the PDF cannot show "
-                              f"{'it' if len(exc.chars) == 1 else 'them'}") from None
+        return fonts.spans(chain, text, where, "PDF")
 
     # paragraphs
 
