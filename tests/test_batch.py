@@ -114,12 +114,16 @@ def test_ctrl_c_leaves_no_temporary_file_and_no_damaged_output(tmp_path):
     # the same build again, interrupted while it writes (as Ctrl-C does: the whole process group)
     process = subprocess.Popen([sys.executable, "-m", "iapreport", "build", str(tmp_path / "data"), "--lang", "en,ru",
                                 "-o", str(out), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not process.stdout.readline():
-        pass  # the first file is written: the others are on their way
+                               start_new_session=True,
+                               # a test run started in the background of a shell ignores SIGINT, and
+                               # so would the build it starts: a terminal's Ctrl-C reaches a build
+                               # with the default disposition
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    first_line = process.stdout.readline()  # the first file is written: the others are on their way
+    running = process.poll() is None
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
+    assert first_line and running, (first_line, stderr)
     assert process.returncode == 130, stderr
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") or p.name.endswith(".part")]

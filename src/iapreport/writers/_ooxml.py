@@ -9,9 +9,35 @@ from __future__ import annotations
 import io
 import zipfile
 
+import contextlib
+import functools
+import threading
+from typing import BinaryIO, Callable
+
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
+
+_NSMAP = {"w": nsmap["w"]}
+
+
+@functools.lru_cache(maxsize=None)
+def _clark(tag: str) -> str:
+    return qn(tag)
+
+
+def OxmlElement(tag: str, attrs: dict[str, str] | None = None):
+    """Return a new element `tag` (``w:p``), of python-docx's class for it, with `attrs` (``{"w:val": "x"}``).
+
+    What python-docx's own `OxmlElement` does, without parsing the tag and building a namespace
+    map anew for every element (a fifth of the DOCX writer's time): the `w` namespace, declared
+    on the element, is dropped by lxml as redundant once the element is in the document.
+    """
+    element = oxml_parser.makeelement(_clark(tag), nsmap=_NSMAP if tag.startswith("w:") else nsmap)
+    if attrs:
+        for name, value in attrs.items():
+            element.set(_clark(name), value)
+    return element
 
 # -- run properties ------------------------------------------------------------------------------
 
@@ -56,6 +82,16 @@ def set_lang(rPr, tag: str) -> None:
     lang.set(qn("w:val"), tag)
     lang.set(qn("w:eastAsia"), tag)
     lang.set(qn("w:bidi"), tag)
+
+
+def lang_element(tag: str):
+    """Return a w:lang naming `tag` for every script (the last run property in schema order that
+    iapreport sets, so it may be appended)."""
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    lang.set(qn("w:bidi"), tag)
+    return lang
 
 
 def set_doc_defaults(styles_element, family: str, size_pt: float, tag: str) -> None:
@@ -162,6 +198,8 @@ def external_hyperlink(part, url: str):
     return link
 
 
+
+
 #: elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings order)
 _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
                         "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
@@ -198,8 +236,10 @@ def obfuscate_font(data: bytes, key: str) -> bytes:
     The first 32 bytes are XORed with the GUID `key`'s bytes in reverse order.
     """
     key_bytes = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
-    head = bytes(b ^ key_bytes[i % 16] for i, b in enumerate(data[:32]))
-    return head + data[32:]
+    out = bytearray(data)  # one copy of a font of half a megabyte, changed in place
+    for i in range(min(32, len(out))):
+        out[i] ^= key_bytes[i % 16]
+    return bytes(out)
 
 
 def embed_font(fonts_element, family: str, face: str, rel_id: str, key: str) -> None:
@@ -424,6 +464,24 @@ def set_suppress_hyphens(pPr, suppress: bool) -> None:
     element.set(qn("w:val"), "true" if suppress else "false")
 
 
+#: elements that follow w:ind in w:pPr
+_AFTER_IND = _AFTER_SUPPRESS_HYPHENS[_AFTER_SUPPRESS_HYPHENS.index("w:ind") + 1:]
+
+
+def set_indent(pPr, left_twips: int, hanging_twips: int) -> None:
+    """Indent a paragraph `left_twips` from the text's left edge, its first line `hanging_twips`
+    less (a list item's marker hangs in that space)."""
+    ind = pPr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        insert_before(pPr, ind, _AFTER_IND)
+    ind.set(qn("w:left"), str(left_twips))
+    if hanging_twips:
+        ind.set(qn("w:hanging"), str(hanging_twips))
+    else:
+        ind.set(qn("w:firstLine"), "0")
+
+
 def clear_space_at_page_tops(body) -> None:
     """No space before the first paragraph of a section or one with "page break before": the PDF
     never leaves space at the top of a page; Word and LibreOffice drop it only at a page turn
@@ -441,15 +499,127 @@ def clear_space_at_page_tops(body) -> None:
 
 # -- packaging ---------------------------------------------------------------------------------
 
+CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+CT_EXTENDED_PROPERTIES = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+_CT_RELATIONSHIPS = "application/vnd.openxmlformats-package.relationships+xml"
 
-def normalize_zip(data: bytes, timestamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """Return the package rewritten with fixed entry times, so equal input gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=timestamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+
+def new_font_table():
+    """Return an empty w:fonts element (the font table part's root)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    return parse_xml(f"<w:fonts {nsdecls('w', 'r')}/>")
+
+
+def prune_styles(styles_element, keep: tuple[str, ...]) -> None:
+    """Remove every style but those with an id in `keep` and the styles they build on
+    (``basedOn``, ``next``, ``link``), keeping the styles element's latent style list."""
+    by_id = {style.get(qn("w:styleId")): style for style in styles_element.findall(qn("w:style"))}
+    wanted: set[str] = set()
+    todo = [style_id for style_id in keep if style_id in by_id]
+    while todo:
+        style_id = todo.pop()
+        if style_id in wanted:
+            continue
+        wanted.add(style_id)
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            ref = by_id[style_id].find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) in by_id:
+                todo.append(ref.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in wanted:
+            styles_element.remove(style)
+
+
+def clear_numbering(numbering_element) -> None:
+    """Remove the starting document's list definitions (none of its paragraphs is left to use them)."""
+    for child in list(numbering_element):
+        numbering_element.remove(child)
+
+
+
+
+class PackageWriter:
+    """Writes an OPC package (python-docx's parts and relationships) as a zip: each part
+    compressed once, with fixed entry times, so equal input gives equal bytes.
+
+    python-docx's own `save` stamps entries with the current time; rewriting its zip to fix them
+    compressed every part, the embedded fonts most of all, a second time. And the fonts, known
+    before the document is written and half the package's compression time, can be compressed
+    in a thread while the document is built (zlib releases the interpreter lock while it works).
+    """
+
+    def __init__(self, timestamp: tuple[int, int, int, int, int, int], stream: BinaryIO | None = None) -> None:
+        """Write to the binary `stream` (seekable), or to memory when None."""
+        self._timestamp = timestamp
+        self._buffer = io.BytesIO() if stream is None else stream
+        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED)
+        self._written: set[str] = set()
+        self._early: threading.Thread | None = None
+        self._early_error: BaseException | None = None
+
+    def __enter__(self) -> "PackageWriter":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """On a failure (an interrupt included), wait for the thread and close the zip, so that
+        nothing writes to the stream after its owner has closed and removed it."""
+        if kind is None:
+            return
+        if self._early is not None:
+            self._early.join()
+        with contextlib.suppress(Exception):
+            self._zip.close()
+
+    def _put(self, name: str, data: bytes) -> None:
+        entry = zipfile.ZipInfo(name, date_time=self._timestamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, data)
+        self._written.add(name)
+
+    def write_early(self, parts: list[tuple[str, Callable[[], bytes]]]) -> None:
+        """Start writing `parts` ((member name, function returning its bytes)) in a thread; the
+        package's part with that name is then not written again."""
+        def work() -> None:
+            try:
+                for name, data in parts:
+                    self._put(name, data())
+            except BaseException as exc:  # re-raised in the caller's thread by `finish`
+                self._early_error = exc
+
+        self._early = threading.Thread(target=work, name="iapreport-docx-fonts", daemon=True)
+        self._early.start()
+
+    def wait(self) -> None:
+        """Wait for the early parts (before anything else touches the zip)."""
+        if self._early is not None:
+            self._early.join()
+            self._early = None
+        if self._early_error is not None:
+            error, self._early_error = self._early_error, None
+            raise error
+
+    def finish(self, package) -> bytes | None:
+        """Write the rest of `package`; return the zip's bytes when written to memory."""
+        from xml.sax.saxutils import quoteattr
+
+        self.wait()
+        parts = list(package.iter_parts())
+        types = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 f'<Default Extension="rels" ContentType="{_CT_RELATIONSHIPS}"/>'
+                 '<Default Extension="xml" ContentType="application/xml"/>']
+        types += [f"<Override PartName={quoteattr(str(part.partname))} ContentType={quoteattr(part.content_type)}/>"
+                  for part in sorted(parts, key=lambda part: str(part.partname))]
+        types.append("</Types>")
+        self._put("[Content_Types].xml", "".join(types).encode("utf-8"))
+        self._put("_rels/.rels", package.rels.xml)
+        for part in parts:
+            if part.partname.membername not in self._written:
+                self._put(part.partname.membername, part.blob)
+            if len(part.rels):
+                self._put(part.partname.rels_uri.membername, part.rels.xml)
+        self._zip.close()
+        return self._buffer.getvalue() if isinstance(self._buffer, io.BytesIO) else None

@@ -8,24 +8,27 @@ numbers as PAGE fields, and no header on the cover. Raw XML lives in `_ooxml`.
 
 from __future__ import annotations
 
-import io
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
+from docx.text.font import Font
+from docx.text.parfmt import ParagraphFormat
 
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, _ooxml, atomic_output, build_moment
+from ._ooxml import OxmlElement
 from ._lines import is_address_like
 from . import fonts
 from .fonts import FaceChain, chain_for
@@ -113,6 +116,14 @@ def build_styles(document, theme: Theme) -> dict[str, str]:
 
 @dataclass
 class _Writer:
+    """Appends the tree's blocks to the body as WordprocessingML elements.
+
+    Paragraphs and tables are built as elements (python-docx's oxml layer) and put before the
+    body's closing section properties in constant time: python-docx's `add_paragraph` looks for
+    that element among all the body's children on every call, which made a long report's DOCX
+    cost grow with the square of its length.
+    """
+
     document: object
     theme: Theme
     language: str
@@ -133,9 +144,9 @@ class _Writer:
     split_tables: set = field(default_factory=set)
     table_count: int = 0
 
-    @property
-    def body(self):
-        return self.document
+    def __post_init__(self) -> None:
+        #: the body's last child, its section properties: every block goes before it
+        self.end = self.document.element.body.sectPr
 
     # -- inline --------------------------------------------------------------------------------
 
@@ -152,7 +163,6 @@ class _Writer:
             underline = OxmlElement("w:u")
             underline.set(qn("w:val"), "single")
             rPr.append(underline)
-        _ooxml.set_lang(rPr, self.language)
         return rPr
 
     def chain(self, font: str, bold: bool, italic: bool) -> FaceChain:
@@ -166,7 +176,11 @@ class _Writer:
     def text_runs(self, text: str, style: str, where: str | None, bold: bool = False, italic: bool = False,
                   properties=None) -> list:
         """Return `text` as w:r elements, split by font coverage as the PDF sets it: a character the
-        style's face lacks is in a run that names the fallback family that has it (``w:rFonts``)."""
+        style's face lacks is in a run that names the fallback family that has it (``w:rFonts``).
+
+        The edition's language is the document's default (``w:docDefaults``), which Word carries
+        with text copied out of it; a run names a language only when it differs: ``zxx`` on
+        addresses, which must not be hyphenated."""
         theme_style = self.theme.style(style)
         bold, italic = theme_style.bold or bold, theme_style.italic or italic
         chain = self.chain(theme_style.font, bold, italic)
@@ -174,34 +188,32 @@ class _Writer:
         elements = []
         for face, text_part in spans:
             for part, address in _address_parts(text_part):
-                rPr = properties() if properties is not None else self._plain_properties()
+                rPr = properties() if properties is not None else None
                 if face is not chain.primary:
                     family = chain.family_of(face)
                     generic = next(f.generic for f in self.theme.fonts.values() if f.family == family)
                     self.fallbacks.setdefault(family, (generic, {}))[1][_FACE_SLOTS[bold, italic]] = face.path
+                    rPr = OxmlElement("w:rPr") if rPr is None else rPr
                     _ooxml.set_fonts(rPr, family)
                 if address:
                     # the PDF never hyphenates a web or mail address, path or domain: "no linguistic
                     # content" (zxx), which no hyphenation dictionary serves
-                    _ooxml.set_lang(rPr, "zxx")
+                    rPr = OxmlElement("w:rPr") if rPr is None else rPr
+                    rPr.append(_ooxml.lang_element("zxx"))
                 elements.append(_ooxml.text_run(part, rPr))
         return elements
 
-    def _plain_properties(self):
-        rPr = OxmlElement("w:rPr")
-        _ooxml.set_lang(rPr, self.language)
-        return rPr
-
-    def add_runs(self, paragraph, runs: tuple[tree.Run, ...], style: str, where: str | None = None) -> None:
-        p = paragraph._p
+    def add_runs(self, p, runs: tuple[tree.Run, ...], style: str, where: str | None = None) -> None:
+        """Append `runs` to the paragraph element `p`."""
         for run in runs:
             if run.line_break:
                 element = OxmlElement("w:r")
                 element.append(OxmlElement("w:br"))
                 p.append(element)
                 continue
+            plain = not (run.bold or run.italic or run.link)
             elements = self.text_runs(run.text, style, where, run.bold, run.italic,
-                                      lambda run=run: self._run_properties(run))
+                                      None if plain else (lambda run=run: self._run_properties(run)))
             if run.link:
                 link = _ooxml.external_hyperlink(self.document.part, run.link)
                 for element in elements:
@@ -218,58 +230,62 @@ class _Writer:
         return self.styles[style]
 
     def new_paragraph(self, style_id: str, container=None):
-        """Append an empty paragraph with a style id (raw XML: python-docx's lookup by name is slow)."""
-        parent = container if container is not None else self.document.element.body
-        p = parent.add_p()
-        pStyle = OxmlElement("w:pStyle")
-        pStyle.set(qn("w:val"), style_id)
-        p.get_or_add_pPr().insert(0, pStyle)
-        paragraph = Paragraph(p, self.document._body)
-        if self.break_pending and container is None:
+        """Append an empty paragraph with a style id to the body (or to `container`, a table cell);
+        return its element."""
+        # built in schema order by hand: python-docx's get_or_add_* looks up each successor tag
+        pPr = OxmlElement("w:pPr")
+        pPr.append(OxmlElement("w:pStyle", {"w:val": style_id}))
+        p = OxmlElement("w:p")
+        p.append(pPr)
+        if container is not None:
+            container.append(p)
+            return p
+        self.end.addprevious(p)
+        if self.break_pending:
             # a page break is the next paragraph's "page break before", as Word users set it:
             # no empty paragraph left at the top of the new page
-            paragraph.paragraph_format.page_break_before = True
+            ParagraphFormat(p).page_break_before = True
             self.break_pending = False
-        return paragraph
+        return p
 
     def paragraph(self, style: str, runs: tuple[tree.Run, ...], container=None, keep_with_next: bool = False,
                   where: str | None = None):
-        paragraph = self.new_paragraph(self.style_id(style), container)
+        p = self.new_paragraph(self.style_id(style), container)
         if keep_with_next:
-            paragraph.paragraph_format.keep_with_next = True
-        self.add_runs(paragraph, runs, style, where)
-        return paragraph
+            ParagraphFormat(p).keep_with_next = True
+        self.add_runs(p, runs, style, where)
+        return p
 
     # -- blocks --------------------------------------------------------------------------------
 
     def heading(self, heading: tree.Heading) -> None:
-        paragraph = self.new_paragraph(self.styles[HEADING_STYLES[min(heading.level, 3)]])
-        self.add_runs(paragraph, (tree.Run(heading.text),), heading.style, f"heading #{heading.anchor}")
+        p = self.new_paragraph(self.styles[HEADING_STYLES[min(heading.level, 3)]])
+        self.add_runs(p, (tree.Run(heading.text),), heading.style, f"heading #{heading.anchor}")
         style = self.theme.style(heading.style)
         if heading.style != f"heading-{heading.level}":
             # e.g. a chapter heading: Word's Heading style, with the theme's own look on top
-            for run in paragraph.runs:
-                run.font.size = Pt(style.size)
+            for r in p.r_lst:
+                font = Font(r)
+                font.size = Pt(style.size)
                 if style.upper:
-                    run.font.all_caps = True
-            paragraph.paragraph_format.space_before = Pt(style.space_before)
-            paragraph.paragraph_format.space_after = Pt(style.space_after)
+                    font.all_caps = True
+            fmt = ParagraphFormat(p)
+            fmt.space_before = Pt(style.space_before)
+            fmt.space_after = Pt(style.space_after)
             # and its own line height (Heading 1's is 1.3 × 16 pt, a chapter heading's 1.3 × 14 pt)
-            paragraph.paragraph_format.line_spacing = Pt(style.size * style.leading)
+            fmt.line_spacing = Pt(style.size * style.leading)
         if heading.anchor:
             self.bookmark_id += 1
-            _ooxml.add_bookmark(paragraph._p, self.bookmark_id, heading.anchor)
+            _ooxml.add_bookmark(p, self.bookmark_id, heading.anchor)
 
     def toc(self, toc: tree.TableOfContents) -> None:
         self.paragraph("toc-title", (tree.Run(toc.title),), where="table of contents title")
         if not toc.entries:
             return
         levels = max(entry.level for entry in toc.entries)
-        paragraphs = []
+        p = None
         for entry in toc.entries:
-            paragraph = self.new_paragraph(self.styles[TOC_STYLES[min(entry.level, 3)]])
-            paragraphs.append(paragraph)
-            p = paragraph._p
+            p = self.new_paragraph(self.styles[TOC_STYLES[min(entry.level, 3)]])
             if entry is toc.entries[0]:
                 _ooxml.field_begin(p, f'TOC \\o "1-{levels}" \\h \\z \\u')
             link = _ooxml.internal_hyperlink(entry.anchor)
@@ -286,22 +302,19 @@ class _Writer:
                 link.append(_ooxml.text_run(str(page)))
             _ooxml.field_end(link)
             p.append(link)
-        _ooxml.field_end(paragraphs[-1]._p)
+        _ooxml.field_end(p)
 
     def list_block(self, block: tree.ListBlock, container=None) -> None:
         num_id = self._new_list(block.marker, block.level, block.start)
+        step = self.theme.lists.indent
         for item in block.items:
             first = True
             for inner in item.blocks:
                 if isinstance(inner, tree.Paragraph):
-                    paragraph = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next,
-                                               inner.source)
-                    fmt = paragraph.paragraph_format
+                    p = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next, inner.source)
                     if first:
-                        _ooxml.set_numbering(paragraph._p.get_or_add_pPr(), num_id, block.level)
-                    step = self.theme.lists.indent
-                    fmt.left_indent = Pt(step * (block.level + 1))
-                    fmt.first_line_indent = Pt(-step) if first else Pt(0)
+                        _ooxml.set_numbering(p.get_or_add_pPr(), num_id, block.level)
+                    _ooxml.set_indent(p.pPr, round(step * (block.level + 1) * 20), round(step * 20) if first else 0)
                     first = False
                 elif isinstance(inner, tree.ListBlock):
                     self.list_block(inner, container)
@@ -322,44 +335,44 @@ class _Writer:
 
     def table(self, table: tree.Table) -> None:
         self._flush_break()
-        n_cols = len(table.widths)
-        word_table = self.document.add_table(rows=len(table.rows), cols=n_cols)
-        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        word_table.autofit = False
-        _ooxml.set_table_borders(word_table._tbl, self.theme.colours.get("rule", "999999"))
-        # the PDF's cell padding; LibreOffice and Word add the horizontal rule's width to every row,
-        # which the PDF draws inside the row: the top margin gives it back
-        _ooxml.set_cell_margins(word_table._tbl, top=round((CELL_PADDING_TOP - RULE_WIDTH) * 20),
-                                bottom=round(CELL_PADDING * 20), left=round(CELL_PADDING * 20),
-                                right=round(CELL_PADDING * 20))
         text_width = self.theme.page.text_width
         widths = [Mm(text_width * w) for w in table.widths]
-        _ooxml.set_table_width(word_table._tbl, int(sum(w.twips for w in widths)))
-        grid = word_table._tbl.tblGrid
-        for col, width in zip(grid.findall(qn("w:gridCol")), widths):
+        tbl = CT_Tbl.new_tbl(0, len(widths), Mm(text_width))
+        self.end.addprevious(tbl)
+        tblPr = tbl.tblPr
+        tblPr.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tblPr.autofit = False
+        _ooxml.set_table_borders(tbl, self.theme.colours.get("rule", "999999"))
+        # the PDF's cell padding; LibreOffice and Word add the horizontal rule's width to every row,
+        # which the PDF draws inside the row: the top margin gives it back
+        _ooxml.set_cell_margins(tbl, top=round((CELL_PADDING_TOP - RULE_WIDTH) * 20),
+                                bottom=round(CELL_PADDING * 20), left=round(CELL_PADDING * 20),
+                                right=round(CELL_PADDING * 20))
+        _ooxml.set_table_width(tbl, int(sum(w.twips for w in widths)))
+        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
             col.set(qn("w:w"), str(int(width.twips)))
         keep_whole = bool(table.rows) and self.table_count not in self.split_tables
         self.table_count += bool(table.rows)
         for r, row in enumerate(table.rows):
-            word_row = word_table.rows[r]
-            _ooxml.set_cant_split(word_row._tr)
+            tr = tbl.add_tr()
+            _ooxml.set_cant_split(tr)
             if r < table.header_rows:
-                _ooxml.set_header_row(word_row._tr)
+                _ooxml.set_header_row(tr)
             col = 0
             for cell in row.cells:
-                word_cell = word_row.cells[col]
+                tc = tr.add_tc()
+                for empty in tc.p_lst:  # python-docx's new cell holds an empty paragraph
+                    tc.remove(empty)
+                tcPr = tc.get_or_add_tcPr()
+                tcPr.width = sum(widths[col:col + cell.colspan], Mm(0))
                 if cell.colspan > 1:
-                    word_cell = word_cell.merge(word_row.cells[col + cell.colspan - 1])
-                word_cell.width = sum(widths[col:col + cell.colspan], Mm(0))
-                word_cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-                tc = word_cell._tc
-                for p in tc.findall(qn("w:p")):
-                    tc.remove(p)
+                    tcPr.grid_span = cell.colspan
+                tcPr.vAlign_val = WD_ALIGN_VERTICAL.CENTER
                 for para in cell.paragraphs:
                     self.paragraph(para.style, para.runs, tc, where=para.source)
                 if not cell.paragraphs:
                     self.new_paragraph(self.style_id(cell.style), tc)
-                for p in tc.findall(qn("w:p")):
+                for p in tc.p_lst:
                     pPr = p.get_or_add_pPr()
                     _ooxml.set_suppress_hyphens(pPr, True)  # the PDF never hyphenates in a cell
                     if keep_whole and r < len(table.rows) - 1:
@@ -369,7 +382,7 @@ class _Writer:
                         pPr.keepNext_val = True
                 background = self.theme.style(cell.style).background
                 if background:
-                    _ooxml.set_shading(word_cell._tc, background)
+                    _ooxml.set_shading(tc, background)
                 col += cell.colspan
 
     def image_row(self, row: tree.ImageRow) -> None:
@@ -378,8 +391,12 @@ class _Writer:
         before it, the row aligned in the text width), to the twip."""
         from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 
-        paragraph = self.new_paragraph(self.style_id("body"))
+        # python-docx's own paragraph, which can hold pictures (rare: the cover's logos)
+        paragraph = self.document.add_paragraph(style=self.document.styles[word_style_name("body")])
         fmt = paragraph.paragraph_format
+        if self.break_pending:
+            fmt.page_break_before = True
+            self.break_pending = False
         fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
         fmt.left_indent = fmt.first_line_indent = Pt(0)
         fmt.space_before = Pt(0)
@@ -408,7 +425,8 @@ class _Writer:
         if not self.break_pending:
             return
         self.break_pending = False
-        p = self.document.element.body.add_p()
+        p = OxmlElement("w:p")
+        self.end.addprevious(p)
         run = OxmlElement("w:r")
         br = OxmlElement("w:br")
         br.set(qn("w:type"), "page")
@@ -441,11 +459,9 @@ class _Writer:
 def _address_parts(text: str) -> list[tuple[str, bool]]:
     """Split `text` into (part, whether it is an address), at the spaces around each token that
     reads as a web or mail address, a path or a domain (`_lines.is_address_like`, the PDF's rule)."""
-    if not _ADDRESS_HINT.search(text):
-        return [(text, False)]
     parts: list[tuple[str, bool]] = []
     last = 0
-    for match in _TOKEN.finditer(text):
+    for match in _HINTED_TOKEN.finditer(text):  # only a token with a dot, slash or @ can be one
         if is_address_like(match.group()):
             if match.start() > last:
                 parts.append((text[last:match.start()], False))
@@ -453,61 +469,77 @@ def _address_parts(text: str) -> list[tuple[str, bool]]:
             last = match.end()
     if last < len(text):
         parts.append((text[last:], False))
-    return parts
+    return parts or [(text, False)]
 
 
-_TOKEN = re.compile(r"\S+")
-_ADDRESS_HINT = re.compile(r"[./@]")
+_HINTED_TOKEN = re.compile(r"[^\s./@]*[./@]\S*")
 
 _FACE_SLOTS = {(False, False): "regular", (True, False): "bold", (False, True): "italic", (True, True): "bold_italic"}
 
 
-def _declare_fonts(word, theme: Theme, fallbacks: dict) -> None:
-    """Name the families in the font table and, where the theme asks, embed their faces: every
-    face of the families the styles use, and the fallback faces the text needed.
+def _primary_faces(theme: Theme) -> list[tuple[str, str, str, Path]]:
+    """The faces to embed whatever the text: (family, generic, slot, file) for the four faces of
+    every family the theme's styles use."""
+    used = {style.font for style in theme.styles.values()}
+    faces = {(family.family, family.generic, slot, getattr(family, slot))
+             for key, family in theme.fonts.items() if key in used for slot in _FACE_SLOTS.values()}
+    order = list(_FACE_SLOTS.values())
+    return sorted(faces, key=lambda face: (face[0], order.index(face[2])))
 
-    Embedded faces make Word and LibreOffice show the document in the theme's fonts on machines
-    that lack them (obfuscated as the format requires; the key derives from the font's bytes, so
-    the same input still gives the same file).
-    """
+
+def _embeddable(path: Path, store: dict) -> bytes:
+    """Return the font file `path` obfuscated for the DOCX, keeping (key, bytes) in `store`: the
+    key derives from the font's bytes, so the same input still gives the same file."""
     import hashlib
     import uuid
 
+    data = path.read_bytes()
+    key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+    store[path] = (key, _ooxml.obfuscate_font(data, key))
+    return store[path][1]
+
+
+def _font_member(number: int) -> str:
+    return f"word/fonts/font{number}.odttf"
+
+
+def _declare_fonts(word, theme: Theme, primary: list, fallbacks: dict, embedded: dict) -> None:
+    """Give the document a font table of its own families and, where the theme asks, embed their
+    faces: the `primary` faces, whole, then the fallback faces the text needed (docs/design.md,
+    "Fonts in the DOCX", says why whole). `embedded` holds the faces already obfuscated.
+
+    Embedded faces make Word and LibreOffice show the document in the theme's fonts on machines
+    that lack them (obfuscated as the format requires).
+    """
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part, XmlPart
-    from docx.oxml import parse_xml
 
     old = word.part.part_related_by(RT.FONT_TABLE)
-    fonts = parse_xml(old.blob)
-    # a new font table part in place of python-docx's template one (which has no API to edit)
+    fonts = _ooxml.new_font_table()
+    # a font table part of our own in place of python-docx's template one (which lists fonts the
+    # document never uses, and has no API to edit)
     part = XmlPart(old.partname, old.content_type, fonts, word.part.package)
     for rel_id, rel in list(word.part.rels.items()):
         if rel.reltype == RT.FONT_TABLE:
             word.part.drop_rel(rel_id)
     word.part.relate_to(part, RT.FONT_TABLE)
+    faces = list(primary) if theme.docx_embed_fonts else []
+    for family, (generic, slots) in sorted(fallbacks.items()):
+        faces += [(family, generic, slot, path) for slot, path in sorted(slots.items())
+                  if (family, generic, slot, path) not in primary]
     used = {style.font for style in theme.styles.values()}
-    faces: dict[str, tuple[str, dict[str, Path]]] = {}
-    for key, family in theme.fonts.items():
-        if key in used:
-            faces[family.family] = (family.generic, {slot: getattr(family, slot) for slot in _FACE_SLOTS.values()})
-    for name, (generic, slots) in sorted(fallbacks.items()):
-        faces.setdefault(name, (generic, {}))[1].update(sorted(slots.items()))
-    number = 0
-    for name, (generic, slots) in faces.items():
-        _ooxml.declare_font(fonts, name, generic)
-        if not theme.docx_embed_fonts:
-            continue
-        for slot, path in slots.items():
-            data = path.read_bytes()
-            key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
-            number += 1
-            font_part = Part(PackURI(f"/word/fonts/font{number}.odttf"),
-                             "application/vnd.openxmlformats-officedocument.obfuscatedFont",
-                             _ooxml.obfuscate_font(data, key), word.part.package)
-            rel_id = part.relate_to(font_part, RT.FONT)
-            _ooxml.embed_font(fonts, name, slot, rel_id, key)
-    if number:
+    families = {font.family: font.generic for key, font in theme.fonts.items() if key in used}
+    families.update({family: generic for family, (generic, _) in fallbacks.items()})
+    for family, generic in sorted(families.items()):
+        _ooxml.declare_font(fonts, family, generic)
+    if not theme.docx_embed_fonts:
+        return
+    for number, (family, _, slot, path) in enumerate(faces, 1):
+        blob = embedded[path][1] if path in embedded else _embeddable(path, embedded)
+        font_part = Part(PackURI("/" + _font_member(number)), _ooxml.CT_OBFUSCATED_FONT, blob, word.part.package)
+        _ooxml.embed_font(fonts, family, slot, part.relate_to(font_part, RT.FONT), embedded[path][0])
+    if faces:
         _ooxml.set_embed_fonts(word.settings.element)
 
 
@@ -515,18 +547,28 @@ _APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
             "<Application>iapreport</Application><DocSecurity>0</DocSecurity></Properties>")
 
+#: parts of python-docx's starting document that this document never uses (Word 2010's copy of
+#: the styles, the web settings, custom XML) and its blank thumbnail
+_UNUSED_PARTS = ("http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+                 "http://schemas.openxmlformats.org/officeDocument/2006/relationships/webSettings",
+                 "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+                 "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail")
+
 
 def _clean_package(word) -> None:
-    """Drop what python-docx's starting document carries over: its application name, custom XML."""
+    """Drop what python-docx's starting document carries over and this one never uses: its
+    application name and its unused parts."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
 
     package = word.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = _APP_XML.encode("utf-8")
-    for rel_id, rel in list(word.part.rels.items()):
-        if rel.reltype == RT.CUSTOM_XML:
-            word.part.rels.pop(rel_id)
+    for owner in (package, word.part):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype in _UNUSED_PARTS or rel.reltype == RT.EXTENDED_PROPERTIES:
+                owner.rels.pop(rel_id)
+    package.relate_to(Part(PackURI("/docProps/app.xml"), _ooxml.CT_EXTENDED_PROPERTIES,
+                           _APP_XML.encode("utf-8"), package), RT.EXTENDED_PROPERTIES)
 
 
 def _setup_section(section, theme: Theme) -> None:
@@ -541,20 +583,33 @@ def _setup_section(section, theme: Theme) -> None:
     section.footer_distance = Mm(page.footer_distance)
 
 
-def render_docx(document: tree.Document, theme: Theme) -> bytes:
-    """Return the DOCX bytes of `document`."""
+def render_docx(document: tree.Document, theme: Theme, stream: BinaryIO | None = None) -> bytes | None:
+    """Return the DOCX bytes of `document`, or write them to the binary `stream` (seekable)."""
+    stamp = build_moment(document.metadata.date).replace(tzinfo=None)
+    with _ooxml.PackageWriter(stamp.timetuple()[:6], stream) as package:
+        primary = _primary_faces(theme) if theme.docx_embed_fonts else []
+        embedded: dict = {}
+        # the fonts are half the package's compression: compressed while the document is built
+        package.write_early([(_font_member(number), functools.partial(_embeddable, face[3], embedded))
+                             for number, face in enumerate(primary, 1)])
+        word = _document(document, theme, primary, embedded, package)
+        _set_properties(word, document.metadata, stamp)
+        _clean_package(word)
+        return package.finish(word.part.package)
+
+
+def _document(document: tree.Document, theme: Theme, primary: list, embedded: dict, package) -> object:
+    """Build the python-docx document of `document` (fonts embedded once `package` has them)."""
     word = docx.Document()
     language = document.metadata.language
     body_style = theme.style("body")
+    _ooxml.prune_styles(word.styles.element, _TEMPLATE_STYLES_USED)
     _ooxml.set_doc_defaults(word.styles.element, theme.fonts[body_style.font].family, body_style.size, language)
     styles = build_styles(word, theme)
     _ooxml.set_hyphenation(word.settings.element)
+    _ooxml.clear_numbering(word.part.numbering_part.element)
     writer = _Writer(word, theme, language, styles)
-    if any(isinstance(block, (tree.TableOfContents, tree.Table)) for block in tree.walk(document.blocks())):
-        from .pdf import layout, split_tables  # the one pagination of the project, so both formats number alike
-
-        _, pages, writer.heading_pages = layout(document, theme)
-        writer.split_tables = split_tables(pages)
+    writer.heading_pages, writer.split_tables = _pagination(document, theme)
 
     for index, section in enumerate(document.sections):
         if index == 0:
@@ -563,27 +618,30 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
             word_section = word.add_section(WD_SECTION.NEW_PAGE)
         _setup_section(word_section, theme)
         if index > 0:
-            word_section.header.is_linked_to_previous = False
-            word_section.footer.is_linked_to_previous = False
-            header = word_section.header.paragraphs[0]
-            footer = word_section.footer.paragraphs[0]
-            header.text = ""
-            footer.text = ""
-            if section.running_header:
-                header.style = word.styles[word_style_name("header")]
-                writer.add_runs(header, (tree.Run(section.running_header),), "header", "running header")
-            if section.page_numbers:
-                footer.style = word.styles[word_style_name("footer")]
-                _ooxml.add_simple_field(footer._p, "PAGE", "1")
+            for story, style, text in ((word_section.header, "header", section.running_header),
+                                       (word_section.footer, "footer", None)):
+                story.is_linked_to_previous = False
+                root = story.part.element
+                for child in list(root):
+                    root.remove(child)
+                p = root.add_p()
+                p.get_or_add_pPr().style = writer.style_id(style)
+                if text:
+                    writer.add_runs(p, (tree.Run(text),), style, f"running {style}")
+                elif style == "footer" and section.page_numbers:
+                    _ooxml.add_simple_field(p, "PAGE", "1")
         for block in section.blocks:
             writer.block(block)
         writer.break_pending = False  # the next section starts on a new page anyway
     writer.finish()
     _ooxml.clear_space_at_page_tops(word.element.body)
-    _declare_fonts(word, theme, writer.fallbacks)
+    package.wait()
+    _declare_fonts(word, theme, primary, writer.fallbacks, embedded)
+    return word
 
-    md = document.metadata
-    stamp = build_moment(md.date).replace(tzinfo=None)
+
+def _set_properties(word, md: tree.Metadata, stamp) -> None:
+    """The core properties (title, author, dates…) from the tree's metadata."""
     core = word.core_properties
     core.title = md.title
     core.subject = md.subject
@@ -595,14 +653,27 @@ def render_docx(document: tree.Document, theme: Theme) -> bytes:
     core.created = stamp
     core.modified = stamp
     core.revision = 1
-    _clean_package(word)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return _ooxml.normalize_zip(buffer.getvalue(), stamp.timetuple()[:6])
+
+
+def _pagination(document: tree.Document, theme: Theme) -> tuple[dict, set]:
+    """Return where the project's one pagination (the PDF's layout) puts each heading, and which
+    tables it splits across pages, so both formats number alike. The pages themselves are
+    dropped here: a long report's lines would otherwise stay in memory beside the DOCX's XML."""
+    if not any(isinstance(block, (tree.TableOfContents, tree.Table)) for block in tree.walk(document.blocks())):
+        return {}, set()
+    from .pdf import layout, split_tables
+
+    _, pages, heading_pages = layout(document, theme)
+    return heading_pages, split_tables(pages)
+
+
+#: the styles of python-docx's starting document that this document uses (by style id): the
+#: defaults Word falls back on, and the built-in headings that Word's navigation and TOC read
+_TEMPLATE_STYLES_USED = ("Normal", "DefaultParagraphFont", "TableNormal", "NoList",
+                         "Heading1", "Heading2", "Heading3")
 
 
 def write_docx(document: tree.Document, theme: Theme, path: str | Path) -> None:
     """Write `document` as DOCX to `path` (atomically: nothing is left behind on failure)."""
-    data = render_docx(document, theme)
-    with atomic_output(path) as tmp:
-        tmp.write_bytes(data)
+    with atomic_output(path) as tmp, open(tmp, "wb") as stream:
+        render_docx(document, theme, stream)
