@@ -363,3 +363,55 @@ def test_an_added_or_edited_catalog_is_used_in_the_same_process(tmp_path):
     _touch_later(po)
     tree = dump(compose(report, "ru", locales_dirs=[locales]))  # the same catalog, edited
     assert "Состав доклада" in tree and "Оглавление" not in tree
+
+
+# --------------------------------------------------------------------------------------------
+# all or nothing (issue 12)
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _earlier_build(out: Path, monkeypatch) -> dict[str, bytes]:
+    """Build the DOCX editions dated otherwise, so that a new build's files differ from them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    build(VERIDIA, langs=["en", "ru"], formats=["docx"], outdir=out)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    return _outputs(out)
+
+
+def test_an_output_path_that_is_a_folder_leaves_every_earlier_edition_as_it_was(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    before = _earlier_build(out, monkeypatch)
+    (out / "veridia-2021.ru.pdf").mkdir()  # the last output of the next build
+    with pytest.raises(WriterError, match=r"veridia-2021\.ru\.pdf: is a folder"):
+        build(VERIDIA, langs=["en", "ru"], formats=["docx", "pdf"], outdir=out, theme=None)
+    assert _outputs(out) == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "veridia-2021.ru.pdf"])
+
+
+def test_a_move_that_fails_puts_back_the_outputs_already_moved(tmp_path, monkeypatch):
+    """The last step (moving the finished files into place) fails half-way, as a full disk or a
+    file locked by Word does: the outputs already moved get their earlier files back."""
+    import iapreport.api as api
+
+    out = tmp_path / "out"
+    before = _earlier_build(out, monkeypatch)
+    real_replace = os.replace
+    moved: list[str] = []
+
+    def replace(source, target):
+        if Path(target).parent == out:
+            moved.append(Path(target).name)
+            if len(moved) == 3:
+                raise PermissionError(13, "locked by another program", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(api.os, "replace", replace)
+    with pytest.raises(PermissionError):
+        build(VERIDIA, langs=["en", "ru"], formats=["docx", "pdf"], outdir=out, theme=None)
+    monkeypatch.undo()
+    assert len(moved) >= 3
+    assert _outputs(out) == before  # the en DOCX back as it was, no new PDF left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

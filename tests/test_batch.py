@@ -140,3 +140,27 @@ def test_two_files_that_would_write_the_same_outputs_are_refused_before_anything
     assert not (tmp_path / "out").exists()
     result = cli("build", first, second, "-o", tmp_path / "out")
     assert result.returncode == 2 and "would write the same files" in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("signame,code", [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_termination_signals_leave_no_scratch_folder(tmp_path, signame, code):
+    """SIGTERM (a service manager, `kill`) and SIGHUP (a closed terminal) in the middle of
+    writing: unwound like Ctrl-C, no scratch folder or temporary file left, nothing written."""
+    source = synthetic(tmp_path / "data", 1, recommendations=60)[0]
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "iapreport", "build", str(source), "--lang", "en,ru",
+                                "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: [signal.signal(getattr(signal, s), signal.SIG_DFL)
+                                                   for s in ("SIGTERM", "SIGHUP")])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.name.startswith(".iapreport-") for p in out.iterdir()):
+        time.sleep(0.01)  # the editions are composed: their files are being written
+    running = process.poll() is None
+    process.send_signal(getattr(signal, signame))
+    _, stderr = process.communicate(timeout=60)
+    assert running, stderr
+    assert process.returncode == code, stderr
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert list(out.iterdir()) == []

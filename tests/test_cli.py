@@ -220,3 +220,28 @@ def test_the_command_exits_with_mains_code_and_flushes_its_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(tmp_path / "veridia-2021.en.docx"), str(tmp_path / "veridia-2021.ru.docx")]
     assert run("build", tmp_path / "missing.yaml", "-o", tmp_path).returncode == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a closed descriptor and /dev/full are POSIX")
+@pytest.mark.parametrize("command", [["build", str(VERIDIA), "--lang", "en", "--format", "docx"],
+                                     ["validate", str(VERIDIA)], ["schema"]])
+def test_standard_output_closed_or_full_is_no_internal_error(tmp_path, command):
+    """With standard output closed (`>&-`) the work is done and the status is 0; on a full disk
+    (`> /dev/full`) the work is done, the status is 1 and the message says why: never a traceback
+    or "internal error"."""
+    args = [sys.executable, "-m", "iapreport", *command] + (["-o", str(tmp_path)] if command[0] == "build" else [])
+    closed = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr and "internal error" not in closed.stderr
+    if command[0] == "build":
+        assert (tmp_path / "veridia-2021.en.docx").is_file()
+        (tmp_path / "veridia-2021.en.docx").unlink()
+    if not os.path.exists("/dev/full"):
+        return
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if command[0] == "build":
+        assert (tmp_path / "veridia-2021.en.docx").is_file()

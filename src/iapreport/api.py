@@ -12,6 +12,7 @@ file; `batch.build_many` for many files, in parallel processes. See docs/api.md.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -28,7 +29,7 @@ from .loader import load_text as _check_text
 from .loader import report_languages
 from .theme import Theme, load_theme
 from .tree import Document
-from .writers import FORMATS, GlyphError, get_writer
+from .writers import FORMATS, GlyphError, WriterError, get_writer
 
 __all__ = ["BinaryStream", "Output", "build", "build_document", "load_data", "load_text", "output_name", "write"]
 
@@ -172,6 +173,11 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         documents[lang] = compose(report, lang, locales_dirs=locales_dirs, theme=theme)
         composing[lang] = (time.perf_counter() - start) / len(formats)
     outdir = Path(outdir)
+    for lang in langs:  # an output that cannot be written is found before any work
+        for fmt in formats:
+            if (outdir / output_name(source, lang, fmt)).is_dir():
+                raise WriterError(f"{outdir / output_name(source, lang, fmt)}: is a folder; the output cannot "
+                                  "be written there (no output of this data file was written)")
     outdir.mkdir(parents=True, exist_ok=True)
     # all files are written to a scratch directory beside their target and moved into place only
     # when every one succeeded: a failing edition leaves no partial set of outputs behind
@@ -193,8 +199,34 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
                     raise located from exc
                 seconds = composing[lang] + time.perf_counter() - start
                 outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None, seconds))
-        for output in outputs:
-            os.replace(scratch / output.path.name, output.path)
+        _move_all(scratch, [output.path for output in outputs])
         return outputs
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _move_all(scratch: Path, targets: list[Path]) -> None:
+    """Move every file of `scratch` named like a target onto it, all or none: a target that is
+    a folder is refused before anything moves, and when a move fails the targets already moved
+    get their earlier files back (kept in `scratch` until every move succeeded)."""
+    for target in targets:
+        if target.is_dir():
+            raise WriterError(f"{target}: is a folder; the output cannot be written there "
+                              "(no output of this data file was written)")
+    kept: list[tuple[Path, Path | None]] = []  # (target, its earlier file kept aside, if any)
+    try:
+        for index, target in enumerate(targets):
+            earlier = None
+            if os.path.lexists(target):
+                earlier = scratch / f".earlier-{index}"
+                os.replace(target, earlier)
+            kept.append((target, earlier))
+            os.replace(scratch / target.name, target)
+    except BaseException:
+        for target, earlier in reversed(kept):
+            with contextlib.suppress(OSError):
+                if earlier is not None:
+                    os.replace(earlier, target)
+                elif target.exists() and not target.is_dir():
+                    os.unlink(target)
+        raise

@@ -132,6 +132,35 @@ def _build_one(task: _Task) -> list[Result]:
             for output in outputs]
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, SIGHUP): unwound like Ctrl-C, so every scratch
+    folder and temporary file is removed and earlier outputs stay as they were."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated(signum)
+
+
+def stop_cleanly_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP (where the system has them) into `Terminated` in this process's
+    main thread, which unwinds as Ctrl-C does, unless the signal is ignored (`nohup`)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, _terminate)
+        except (ValueError, OSError):  # not the main thread, or a system that refuses
+            pass
+
+
 def default_jobs() -> int:
     """The number of worker processes when none is asked for: the cores this process may use."""
     try:
@@ -180,7 +209,9 @@ def _run_in_processes(tasks: list[_Task], jobs: int, done: dict[str, list[Result
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=jobs)
+    # workers stop cleanly on a termination signal too (forked workers inherit the handlers; a
+    # spawned one, as on Windows, installs them)
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=stop_cleanly_on_termination)
     try:
         pending = {executor.submit(_build_one, task): task for task in tasks}
         while pending:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import os
 import sys
 from pathlib import Path
@@ -122,13 +123,17 @@ def cmd_build(args) -> int:
             results = build_many(args.files, langs=args.lang, formats=args.format, outdir=args.output,
                                  jobs=args.jobs, strict=args.strict, locales_dirs=args.locales, theme=args.theme,
                                  progress=report.finished)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("iapreport: interrupted; files not finished were not written, earlier outputs are as they were",
               file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
     if batch:
         report.table(results)
-    return EXIT_INVALID if any(not r.ok for r in results) else EXIT_OK
+    code = EXIT_INVALID if any(not r.ok for r in results) else EXIT_OK
+    if report.stdout_error is not None:
+        _stdout_lost(report.stdout_error)
+        return code or EXIT_INVALID  # the files were written, but a script reading the paths missed them
+    return code
 
 
 class _Report:
@@ -141,6 +146,18 @@ class _Report:
         self.batch = batch
         self.count = 0
         self.bar = None
+        #: why standard output took no more paths (a full disk, a reader gone), if it did not
+        self.stdout_error: OSError | None = None
+
+    def say(self, path) -> None:
+        """Print an output's path on standard output. If it cannot take it, the build goes on (the
+        files are what matters) and the reason is told once, on standard error, at the end."""
+        if self.stdout_error is not None:
+            return
+        try:
+            print(path, flush=True)
+        except OSError as exc:
+            self.stdout_error = exc
 
     def __enter__(self):
         if self.batch and sys.stderr.isatty():
@@ -161,7 +178,7 @@ class _Report:
         failed = [r for r in results if not r.ok]
         for result in results:
             if result.ok:
-                print(result.path, flush=True)
+                self.say(result.path)
         for result in failed:
             for message in result.messages:
                 print(message, file=sys.stderr)
@@ -237,16 +254,55 @@ def _tolerant_streams() -> None:
                 pass
 
 
+#: errors of a stream that takes nothing more: a full disk or quota, a closed descriptor, a device error
+_FULL_OR_GONE = {errno.ENOSPC, errno.EDQUOT if hasattr(errno, "EDQUOT") else errno.ENOSPC, errno.EBADF, errno.EIO}
+
+
+def _stdout_lost(exc: OSError) -> None:
+    if isinstance(exc, BrokenPipeError):
+        return  # whoever read our output stopped reading (`| head`): they know
+    _silence_stdout()
+    reason = exc.strerror or type(exc).__name__
+    print(f"iapreport: standard output could not take the list of files written ({reason}); "
+          "the files themselves were written", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Send what is left for standard output to the null device, so that Python's own flush at
+    exit does not fail on it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _standard_streams() -> None:
+    """A command started with standard output or error closed (`>&-`) gets None from Python:
+    give it the null device, so that what it prints goes nowhere instead of failing."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _standard_streams()
     _tolerant_streams()
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        return 128 + getattr(exc, "signum", 2)
     except BrokenPipeError:  # whoever read our output stopped reading (`| head`): not our error
         return EXIT_INVALID
-    except Exception as exc:  # a bug, not bad input: say so plainly, traceback on request
+    except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno in _FULL_OR_GONE:
+            # standard output on a full disk (`> /dev/full`) or closed under us: not a bug of ours
+            _silence_stdout()
+            print(f"iapreport: cannot write the output ({exc.strerror or type(exc).__name__})", file=sys.stderr)
+            return EXIT_INVALID
+        # a bug, not bad input: say so plainly, traceback on request
         if os.environ.get("IAPREPORT_DEBUG"):
             raise
         print(f"iapreport: internal error: {type(exc).__name__}: {exc}\n"
@@ -262,17 +318,17 @@ def run() -> NoReturn:
     status says the output was not all delivered, and Python is kept from reporting the broken
     pipe again when it closes standard output at exit (the recipe of Python's `signal` docs).
     """
+    from .batch import stop_cleanly_on_termination
+
+    _standard_streams()
+    stop_cleanly_on_termination()  # SIGTERM and SIGHUP unwind like Ctrl-C: no scratch folder left
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream
+    except (OSError, ValueError):  # a reader that went away, a full disk, or a closed stream
         code = code or EXIT_INVALID
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        _silence_stdout()
     sys.exit(code)
 
 
