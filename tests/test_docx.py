@@ -460,3 +460,35 @@ def test_package_parts_are_each_stored_once_and_all_related(kz_files):
     parts = {n for n in names if not n.endswith(".rels") and n != "[Content_Types].xml"}
     assert parts == overrides == targets
     assert {i.date_time for i in infos} == {(2018, 7, 5, 0, 0, 0)}  # the report's date, not the clock
+
+
+@pytest.mark.parametrize("day", ["1975-03-10", "2099-12-31"])
+def test_any_date_in_the_data_range_dates_a_docx(kz_docs, theme, day):
+    """A zip entry's time is a DOS date (1980–2107): the package's entries take the nearest one,
+    the core properties the report's own date."""
+    import datetime
+
+    document = kz_docs["en"]
+    document = document._replace(metadata=document.metadata._replace(date=datetime.date.fromisoformat(day)))
+    data = render_docx(document, theme)
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+        years = {info.date_time[0] for info in z.infolist()}
+        core = z.read("docProps/core.xml").decode()
+    assert years == {min(max(int(day[:4]), 1980), 2107)}
+    assert f"{day}T00:00:00Z" in core
+
+
+def test_long_titles_and_fifty_keywords_fit_the_core_properties(kz_docs, theme):
+    """python-docx refuses core properties over 255 characters: the file's properties are cut at
+    a word with an ellipsis; the document prints every word."""
+    import io
+
+    document = kz_docs["en"]
+    title = "The Republic of " + " ".join(["Very"] * 80) + " Long Name"
+    keywords = tuple(f"Meeting {n}" for n in range(1, 51))
+    document = document._replace(metadata=document.metadata._replace(title=title, subject=title, keywords=keywords,
+                                                                         description=title))
+    properties = docx.Document(io.BytesIO(render_docx(document, theme))).core_properties
+    for value in (properties.title, properties.subject, properties.keywords, properties.comments):
+        assert len(value) <= 255 and value.endswith("…") and not value.endswith(" …")
+    assert properties.title.startswith("The Republic of Very Very")

@@ -2,7 +2,8 @@
 
 Raw HTML is off, so ``<b>`` in prose stays the visible text ``<b>``; links keep their target only
 for http, https and mailto, anything else stays as plain text with its target shown; nothing the
-author wrote is dropped (images keep their alt text and address, code keeps its text).
+author wrote is dropped (images keep their alt text, address and title, code keeps its text and
+its fence's info string, a link keeps its title as its tooltip and, without text, shows its address).
 """
 
 from __future__ import annotations
@@ -52,17 +53,26 @@ def parse(text: str, *, source: str | None = None, style: str = "body") -> tuple
     """
     tokens = _parser().parse(text)
     blocks, _ = _blocks(tokens, 0, len(tokens), source, style, 0)
-    _check_nothing_lost(text, blocks, source)
+    _check_nothing_lost(text, blocks, source, tokens)
     return tuple(blocks)
 
 
-_WORD_RE = re.compile(r"\w+")
+#: a word: letters and digits. Underscores, like every other punctuation mark, separate words:
+#: ``_emphasis_``, ``__strong__`` and ``\_`` are Markdown's syntax, not words the author wrote
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
-def _check_nothing_lost(text: str, blocks: list[Block], source: str | None) -> None:
+def _check_nothing_lost(text: str, blocks: list[Block], source: str | None, tokens: list[Token] = ()) -> None:
+    """Raise ProseLost unless every word of the source `text` is printed by `blocks`.
+
+    The words of the source are compared, not the parser's tokens: what the parser drops without a
+    token (nesting beyond its limit) must be caught too. Markdown's punctuation is no word; the
+    numbers of an ordered list's items after the first are syntax too (CommonMark numbers a list
+    on from its first item, and the writers print those numbers).
+    """
     written = set(_WORD_RE.findall(html.unescape(text) if "&" in text else text))
     printed_texts: list[str] = []  # read for words in one pass, not one per run
-    numbers: set[str] = set()
+    numbers: set[str] = {tok.info for tok in tokens if tok.type == "list_item_open" and tok.info}
     stack = list(blocks)
     while stack:
         block = stack.pop()
@@ -71,7 +81,8 @@ def _check_nothing_lost(text: str, blocks: list[Block], source: str | None) -> N
                 printed_texts.append(run.text)
                 if run.link:
                     printed_texts.append(run.link)
-                    printed_texts.append(html.unescape(run.link))
+                if run.title:
+                    printed_texts.append(run.title)  # the link's tooltip
         elif isinstance(block, ListBlock):
             for number, item in enumerate(block.items, block.start):
                 stack.extend(item.blocks)
@@ -79,7 +90,9 @@ def _check_nothing_lost(text: str, blocks: list[Block], source: str | None) -> N
                     numbers.add(str(number))  # the writers print the item's number
     lost = written - numbers
     if lost:
-        lost -= set(_WORD_RE.findall("\n".join(printed_texts)))
+        printed = "\n".join(printed_texts)
+        # an entity printed as written (in code, in an address) counts as its character too
+        lost -= set(_WORD_RE.findall(printed + "\n" + html.unescape(printed) if "&" in printed else printed))
     if lost:
         raise ProseLost(source, sorted(lost))
 
@@ -91,9 +104,9 @@ def _blocks(tokens: list[Token], i: int, end: int, source: str | None, style: st
         kind = tok.type
         if kind in ("paragraph_open", "heading_open"):
             inline = tokens[i + 1]
-            runs = inline_runs(inline.children or [])
+            runs = inline_runs(inline.children or [], inline.content)
             if kind == "heading_open":
-                runs = tuple(Run(r.text, True, r.italic, r.link, r.line_break) for r in runs)
+                runs = tuple(r._replace(bold=True) for r in runs)
             if runs:
                 out.append(Paragraph(runs, style, source))
             i += 3
@@ -105,13 +118,15 @@ def _blocks(tokens: list[Token], i: int, end: int, source: str | None, style: st
                 if tokens[j].type == "list_item_open":
                     item_close = _matching(tokens, j)
                     inner, _ = _blocks(tokens, j + 1, item_close, source, style, level + 1)
-                    items.append(ListItem(tuple(inner)))
+                    # an empty item ("2." alone) still has its number: an empty paragraph holds it
+                    items.append(ListItem(tuple(inner) or (Paragraph((Run(""),), style, source),)))
                     j = item_close + 1
                 else:
                     j += 1
             if kind == "ordered_list_open":
                 marker = "decimal-paren" if tok.markup == ")" else "decimal-dot"
-                start = int(tok.attrGet("start") or 1)
+                start = tok.attrGet("start")  # absent for 1; 0 is a start, not "absent"
+                start = 1 if start is None else int(start)
             else:
                 marker, start = "bullet", 1
             out.append(ListBlock(tuple(items), marker, start, level, source))
@@ -124,6 +139,11 @@ def _blocks(tokens: list[Token], i: int, end: int, source: str | None, style: st
         elif kind in ("code_block", "fence", "html_block"):
             content = tok.content.rstrip("\n")
             runs: list[Run] = []
+            info = tok.info.strip() if kind == "fence" else ""
+            if info:
+                # the fence's info string (```python) is the author's label for the code: its
+                # first line, in italics, as written
+                runs += [Run(info, italic=True), Run("", line_break=True)]
             for n, line in enumerate(content.split("\n")):
                 if n:
                     runs.append(Run("", line_break=True))
@@ -151,18 +171,24 @@ def _matching(tokens: list[Token], i: int) -> int:
     return len(tokens) - 1
 
 
-def inline_runs(children: list[Token]) -> tuple[Run, ...]:
-    """Return the runs of an inline token's children, adjacent equal runs merged."""
+def inline_runs(children: list[Token], source: str = "") -> tuple[Run, ...]:
+    """Return the runs of an inline token's children, adjacent equal runs merged; `source` is the
+    inline token's own text (what the author wrote), for showing a link's target as written."""
     runs: list[Run] = []
     bold = italic = 0
-    links: list[tuple[str | None, str]] = []  # (href kept, original href)
+    #: the links open: [href kept, href as written, title, the text printed in it so far]
+    links: list[list] = []
 
     def add(text: str, **extra) -> None:
-        link = links[-1][0] if links else None
-        run = Run(text, bold > 0, italic > 0, link, **extra)
+        link = title = None
+        if links:
+            links[-1][3] += text
+            link, title = (links[-1][0], links[-1][2]) if links[-1][0] else (None, None)
+        run = Run(text, bold > 0, italic > 0, link, title=title, **extra)
         if (runs and not run.line_break and not runs[-1].line_break
-                and (runs[-1].bold, runs[-1].italic, runs[-1].link) == (run.bold, run.italic, run.link)):
-            runs[-1] = Run(runs[-1].text + text, run.bold, run.italic, run.link)
+                and (runs[-1].bold, runs[-1].italic, runs[-1].link, runs[-1].title)
+                == (run.bold, run.italic, run.link, run.title)):
+            runs[-1] = Run(runs[-1].text + text, run.bold, run.italic, run.link, False, run.title)
         else:
             runs.append(run)
 
@@ -187,13 +213,45 @@ def inline_runs(children: list[Token]) -> tuple[Run, ...]:
             italic -= 1
         elif kind == "link_open":
             href = str(tok.attrGet("href") or "")
-            links.append((safe_link(href), href))
+            title = str(tok.attrGet("title") or "") or None
+            links.append([safe_link(href), href, title, ""])
         elif kind == "link_close":
-            kept, href = links.pop()
-            if kept is None and href:
-                add(f" ({href})")
+            kept, href, title, text = links[-1]
+            address = _address(href, source)
+            if address and not text.strip():
+                add(address)  # a link without text ([](https://...)) shows its address
+                text = address
+            links.pop()
+            if kept is None:
+                # not clickable: its target and its title follow it as text (the target once)
+                target = [address] if address and address != text.strip() else []
+                if title:
+                    target.append(f'"{title}"')
+                if target:
+                    add(f" ({' '.join(target)})")
         elif kind == "image":
-            alt = "".join(child.content for child in (tok.children or []))
+            alt = "".join(_plain(run) for run in inline_runs(tok.children or [], source))
             src = str(tok.attrGet("src") or "")
-            add(f"{alt} ({src})" if alt else src)
+            title = str(tok.attrGet("title") or "")
+            target = f'{src} "{title}"' if title else src
+            add(f"{alt} ({target})" if alt.strip() else target)
     return tuple(runs)
+
+
+def _address(href: str, source: str) -> str:
+    """A link's target as the author wrote it in `source`: "https://ru.wikipedia.org/wiki/Коррупция"
+    rather than the percent-encoded form the parser keeps, unless the source has that form."""
+    if not href:
+        return ""
+    text = _parser().normalizeLinkText(href)
+    return text if text != href and text in source else href
+
+
+def _plain(run: Run) -> str:
+    """The text of a run where it cannot be a link (an image's alt text): its target follows it."""
+    if run.line_break:
+        return " "
+    if not run.link:
+        return run.text
+    target = f'{run.link} "{run.title}"' if run.title else run.link
+    return run.text if run.text == target else f"{run.text} ({target})"

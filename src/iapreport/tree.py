@@ -17,7 +17,8 @@ class Run(NamedTuple):
     """A stretch of inline text with one set of attributes.
 
     `link` is a URL (only http, https and mailto are ever set); `line_break` marks a hard break
-    and carries no text.
+    and carries no text; `title` is a link's title, which the writers show as its tooltip (the
+    DOCX's ``w:tooltip``, the PDF link annotation's ``/Contents``).
     """
 
     text: str
@@ -25,6 +26,7 @@ class Run(NamedTuple):
     italic: bool = False
     link: str | None = None
     line_break: bool = False
+    title: str | None = None
 
 
 class Paragraph(NamedTuple):
@@ -243,7 +245,7 @@ def _runs(runs: tuple[Run, ...]) -> str:
         if run.italic:
             text = f"_{text}_"
         if run.link:
-            text = f"[{text}]<{run.link}>"
+            text = f"[{text}]<{run.link}>" + (f"{{{run.title}}}" if run.title else "")
         out.append(text)
     return "".join(out)
 

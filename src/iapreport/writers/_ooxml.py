@@ -198,6 +198,9 @@ def external_hyperlink(part, url: str):
     return link
 
 
+def set_tooltip(hyperlink, text: str) -> None:
+    """Show `text` (a Markdown link's title) as the tooltip of a w:hyperlink, as Word's ScreenTip."""
+    hyperlink.set(qn("w:tooltip"), text)
 
 
 #: elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings order)

@@ -247,8 +247,18 @@ class Canvas:
 
     # links, destinations and the outline
 
-    def link_uri(self, rect: tuple[float, float, float, float], url: str) -> None:
-        self._canvas.linkURL(uri(url), rect, relative=0, thickness=0)
+    def link_uri(self, rect: tuple[float, float, float, float], url: str, title: str | None = None) -> None:
+        """A link to `url` over `rect`; `title` (a Markdown link's title) is the annotation's
+        /Contents, its text alternative (PDF 1.4), which readers show as its tooltip."""
+        if title:
+            from reportlab.pdfbase.pdfdoc import PDFString
+
+            # linkURL puts its keyword arguments in the annotation's dictionary
+            contents = _text(title)
+            self._canvas.linkURL(uri(url), rect, relative=0, thickness=0,
+                                 Contents=PDFString(contents) if isinstance(contents, str) else contents)
+        else:
+            self._canvas.linkURL(uri(url), rect, relative=0, thickness=0)
 
     def link_anchor(self, rect: tuple[float, float, float, float], name: str) -> None:
         self._canvas.linkRect("", name, rect, relative=0, thickness=0)

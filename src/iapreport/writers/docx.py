@@ -8,6 +8,7 @@ numbers as PAGE fields, and no header on the cover. Raw XML lives in `_ooxml`.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass, field
@@ -216,6 +217,8 @@ class _Writer:
                                       None if plain else (lambda run=run: self._run_properties(run)))
             if run.link:
                 link = _ooxml.external_hyperlink(self.document.part, run.link)
+                if run.title:
+                    _ooxml.set_tooltip(link, run.title)
                 for element in elements:
                     link.append(element)
                 p.append(link)
@@ -305,16 +308,36 @@ class _Writer:
         _ooxml.field_end(p)
 
     def list_block(self, block: tree.ListBlock, container=None) -> None:
-        num_id = self._new_list(block.marker, block.level, block.start)
+        """Append a list: Word's own numbering, or, for numbers Word cannot count to, the numbers
+        as text (see `_new_list`). An item whose first block is no paragraph (an empty item, one
+        that opens with a nested list) gets an empty paragraph for its marker, as in the PDF."""
         step = self.theme.lists.indent
-        for item in block.items:
+        num_id = self._new_list(block.marker, block.level, block.start, len(block.items))
+        hanging = step
+        if num_id is None:
+            # the numbers as text: a hanging indent wide enough for the widest, as the PDF sets it
+            from .pdf import LIST_GAP
+
+            body = self.theme.style("body")
+            widest = len(str(block.start + len(block.items) - 1)) + 1
+            face = self.chain(body.font, False, False).primary
+            hanging = max(step, face.measure("0" * widest) * body.size / 1000 + LIST_GAP)
+        left = round((step * (block.level + 1) if num_id is not None else step * block.level + hanging) * 20)
+        for number, item in enumerate(block.items, block.start):
             first = True
-            for inner in item.blocks:
+            for inner in item.blocks if item.blocks and isinstance(item.blocks[0], tree.Paragraph) \
+                    else (tree.Paragraph((tree.Run(""),), source=block.source), *item.blocks):
                 if isinstance(inner, tree.Paragraph):
                     p = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next, inner.source)
-                    if first:
+                    if first and num_id is None:
+                        marker = f"{number})" if block.marker == "decimal-paren" else f"{number}."
+                        where = inner.source or block.source or "list marker"
+                        for index, element in enumerate((*self.text_runs(marker, inner.style, where),
+                                                         _ooxml.tab_run()), 1):
+                            p.insert(index, element)  # after the paragraph's properties
+                    elif first:
                         _ooxml.set_numbering(p.get_or_add_pPr(), num_id, block.level)
-                    _ooxml.set_indent(p.pPr, round(step * (block.level + 1) * 20), round(step * 20) if first else 0)
+                    _ooxml.set_indent(p.pPr, left, round(hanging * 20) if first else 0)
                     first = False
                 elif isinstance(inner, tree.ListBlock):
                     self.list_block(inner, container)
@@ -322,7 +345,12 @@ class _Writer:
                 else:
                     self.block(inner)
 
-    def _new_list(self, marker: str, level: int, start: int) -> int:
+    def _new_list(self, marker: str, level: int, start: int, count: int = 1) -> int | None:
+        """Return the numbering instance of a new list, or None when its numbers are to be written
+        as text: Word's and LibreOffice's list counters are 16-bit in practice (a list starting at
+        987654321 shows 26801), so a list numbered past 32767 is not counted by them."""
+        if marker != "bullet" and start + count - 1 > 32767:
+            return None
         if marker not in self.abstract_ids:
             abstract_id = 900 + len(self.abstract_ids)
             self.abstract_ids[marker] = abstract_id
@@ -586,7 +614,10 @@ def _setup_section(section, theme: Theme) -> None:
 def render_docx(document: tree.Document, theme: Theme, stream: BinaryIO | None = None) -> bytes | None:
     """Return the DOCX bytes of `document`, or write them to the binary `stream` (seekable)."""
     stamp = build_moment(document.metadata.date).replace(tzinfo=None)
-    with _ooxml.PackageWriter(stamp.timetuple()[:6], stream) as package:
+    # a zip entry's time is a DOS date: 1980 to 2107. The report's date dates the entries, within
+    # those years (validation keeps the data's dates in 1900–2099; before 1980 gives 1980)
+    entry_time = min(max(stamp, datetime.datetime(1980, 1, 1)), datetime.datetime(2107, 12, 31, 23, 59, 58)).timetuple()[:6]
+    with _ooxml.PackageWriter(entry_time, stream) as package:
         primary = _primary_faces(theme) if theme.docx_embed_fonts else []
         embedded: dict = {}
         # the fonts are half the package's compression: compressed while the document is built
@@ -640,16 +671,29 @@ def _document(document: tree.Document, theme: Theme, primary: list, embedded: di
     return word
 
 
+def _property(value: str, limit: int = 255) -> str:
+    """`value` as a core property holds it: at most `limit` characters, cut at a word with "…"."""
+    if len(value) <= limit:
+        return value
+    cut = value[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;") + "…"
+
+
 def _set_properties(word, md: tree.Metadata, stamp) -> None:
     """The core properties (title, author, dates…) from the tree's metadata."""
     core = word.core_properties
-    core.title = md.title
-    core.subject = md.subject
-    core.author = md.author
-    core.last_modified_by = md.author
-    core.keywords = ", ".join(md.keywords)
-    core.language = md.language
-    core.comments = md.description
+    # python-docx takes at most 255 characters in each of these fields; the
+    # document itself prints every word, these are its file's properties (a title made of a long
+    # country name, keywords naming fifty meetings): shortened, visibly, with an ellipsis
+    core.title = _property(md.title)
+    core.subject = _property(md.subject)
+    core.author = _property(md.author)
+    core.last_modified_by = _property(md.author)
+    core.keywords = _property(", ".join(md.keywords))
+    core.language = _property(md.language)
+    core.comments = _property(md.description)
     core.created = stamp
     core.modified = stamp
     core.revision = 1

@@ -281,7 +281,9 @@ class _Setter:
                 spans.append(BREAK)
             elif run.text:
                 chain = self.chain(style, run.bold, run.italic)
-                spans.extend((text, face, run.link) for face, text in
+                # a link with a title is drawn with its tooltip: (url, title) for the painter
+                link = (run.link, run.title) if run.link and run.title else run.link
+                spans.extend((text, face, link) for face, text in
                              self.split(chain.upper(run.text) if upper else run.text, chain, where))
         words = words_of(spans, size)
         setting = Setting(size, width - style.left_indent - left, style.first_line_indent, align,
@@ -653,8 +655,9 @@ class _Painter:
                         links.append([fragment.link, position, position + advance])
                 position += advance
             shown.append((x, baseline, spans))
-            for url, start, end in links:
-                canvas.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url)
+            for link, start, end in links:
+                url, title = link if isinstance(link, tuple) else (link, None)
+                canvas.link_uri((start, baseline - 0.25 * size, end, baseline + 0.9 * size), url, title)
         canvas.show(size, shown)
 
     def table(self, table: _Table, x0: float, top: float) -> None:
@@ -818,8 +821,9 @@ def _check_undrawn_strings(document: tree.Document) -> None:
     fields = [("metadata title", md.title), ("metadata author", md.author), ("metadata subject", md.subject),
               ("metadata language", md.language)] + [("metadata keywords", k) for k in md.keywords]
     fields += [(f"heading #{h.anchor}", h.toc_text or h.text) for h in document.headings()]
-    fields += [(p.source or f"paragraph {p.text[:40]!r}", run.link)
-               for p in document.paragraphs() for run in p.runs if run.link]
+    fields += [(p.source or f"paragraph {p.text[:40]!r}", text)
+               for p in document.paragraphs() for run in p.runs if run.link
+               for text in (run.link, run.title) if text]
     for where, text in fields:
         match = _LONE_SURROGATE.search(text)
         if match:
