@@ -6,8 +6,10 @@ specification below is the single source of truth: validation walks it and `json
 publishes it. Image files the data names (the cover's logos) are opened and checked here too, so
 a missing or damaged one is a located problem like any other, never a writer's failure.
 
-Both formats go through PyYAML's *composer* (safe: no arbitrary tags) to keep each value's
-position; JSON is first checked by the json module so its syntax errors read as JSON errors.
+Both formats go through PyYAML's parser and a composer of our own (safe: no arbitrary tags) to
+keep each value's position and to bound, as it composes, what aliases expand to; JSON is first
+checked by the json module so its syntax errors read as JSON errors. Every limit (`LIMITS`) is a
+located problem, reached before any work grows with it.
 """
 
 from __future__ import annotations
@@ -30,13 +32,74 @@ from . import model
 from .errors import IapreportError
 from .scales import DEFAULT_SCALE, scales
 
-#: Largest data file accepted, in bytes (a real report is well under 1 MB).
+# Limits on what a data file may hold. Each is a default that an environment variable of the
+# same name prefixed with ``IAPREPORT_`` (``IAPREPORT_MAX_VALUES=1000000``) overrides, read at
+# every load; docs/data-format.md ("Limits") lists them. A file beyond one is a located problem.
+
+#: Largest data file accepted, in bytes (a real report is well under 1 MB); a file is never
+#: read beyond it, whatever size it declares.
 MAX_FILE_SIZE = 32 * 1024 * 1024
+#: Most values (scalars, lists, mappings, keys) a file may expand to, every use of an alias
+#: counting its whole value: stops "billion laughs" and merge-key (``<<: *a``) bombs.
+MAX_VALUES = 500_000
+#: Most characters of text that aliases may repeat in all, every use counting the whole value it
+#: repeats: a few kilobytes serve the aliases of real files (an expert's affiliation, a place),
+#: while one long text repeated hundreds of times would take minutes and gigabytes to build.
+MAX_ALIAS_CHARACTERS = 1_000_000
+#: Deepest nesting of lists and mappings (a report needs 8 levels), aliases counting the depth of
+#: the value they repeat.
+MAX_DEPTH = 64
+#: Longest single text (key or value), in characters: a prose field is a few thousand.
+MAX_TEXT_LENGTH = 1_000_000
+#: Longest name or title (place, expert, affiliation, country name, chapter label, report,
+#: chapter and recommendation titles), in characters on one line. Titles and names reach the
+#: DOCX's core properties, which hold at most 255 characters.
+MAX_NAME_LENGTH = 255
+#: Longest number or label (``round``, meeting numbers, chapter and recommendation numbers), in
+#: characters: far below the 4,300 digits beyond which Python refuses to read an integer.
+MAX_NUMBER_LENGTH = 20
+#: Every limit's name: its variable is ``IAPREPORT_`` + name.
+LIMITS = ("MAX_FILE_SIZE", "MAX_VALUES", "MAX_ALIAS_CHARACTERS", "MAX_DEPTH", "MAX_TEXT_LENGTH",
+          "MAX_NAME_LENGTH", "MAX_NUMBER_LENGTH")
+#: Dates (meetings, publication) must fall in these years.
+MIN_YEAR, MAX_YEAR = 1900, 2099
 #: libyaml's parser when PyYAML was built with it (10× faster), the pure-Python one otherwise;
-#: both give each node its position.
+#: both give each event its position.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: Most YAML nodes a file may expand to (counting every alias use): stops "billion laughs".
-MAX_NODES = 500_000
+
+
+class Limits(NamedTuple):
+    """The limits in force for one load: the module's constants, or the variables overriding them."""
+
+    file_size: int
+    values: int
+    alias_characters: int
+    depth: int
+    text_length: int
+    name_length: int
+    number_length: int
+
+
+def current_limits() -> tuple[Limits, list[str]]:
+    """Return the limits in force (``IAPREPORT_MAX_...`` variables over the module's constants)
+    and a message for each variable that is set but not a positive whole number (its default
+    then applies)."""
+    values, bad = [], []
+    for name in LIMITS:
+        default = globals()[name]
+        setting = os.environ.get(f"IAPREPORT_{name}")
+        value = default
+        if setting is not None and setting.strip():
+            try:
+                value = int(setting.strip())
+            except ValueError:
+                value = 0
+            if not 0 < value < 10 ** 15:
+                bad.append(f"IAPREPORT_{name}={_shown(setting)} is not a positive whole number: "
+                           f"the default {default:,} applies")
+                value = default
+        values.append(value)
+    return Limits(*values), bad
 
 BOILERPLATE_BLOCKS = ("publisher", "description", "about_oecd", "about_acn", "about_iap", "methodology")
 
@@ -193,9 +256,12 @@ def read_image(path: str | Path) -> model.Logo:
                          "a logo needs a few hundred KB: scale it down")
     try:
         with open(name, "rb") as stream:
-            data = stream.read()
+            data = stream.read(MAX_IMAGE_FILE_SIZE + 1)  # no further, should it have grown since
     except OSError as exc:
         raise ImageError(f"cannot read the image file {name}: {exc.strerror or exc}") from None
+    if len(data) > MAX_IMAGE_FILE_SIZE:
+        raise ImageError(f"the image file {name} is larger than {MAX_IMAGE_FILE_SIZE // (1024 * 1024)} MB",
+                         "a logo needs a few hundred KB: scale it down")
 
     import io
     import warnings
@@ -259,7 +325,8 @@ def _check_image_size(name: str, width: int, height: int) -> None:
 class _Ctx:
     """Carries the file name and the problem list through one validation walk."""
 
-    def __init__(self, file: str, loader: yaml.SafeLoader, base_dir: Path | None = None):
+    def __init__(self, file: str, loader: yaml.SafeLoader, base_dir: Path | None = None,
+                 limits: Limits | None = None):
         self.file = file
         self.loader = loader
         #: where relative image paths start: the data file's folder (None: the current directory)
@@ -271,6 +338,7 @@ class _Ctx:
         #: every printed text, located (set `source` to the file's text first)
         self.texts: list[TextField] = []
         self.source = ""
+        self.limits = limits if limits is not None else current_limits()[0]
 
     def text(self, node: yaml.Node, path: str, value: str) -> None:
         """Record a printed text (a language map's value) with its place in the file."""
@@ -283,8 +351,9 @@ class _Ctx:
         self.problems.append(Problem(self.file, line, column, path, message, hint, severity))
 
     def count(self) -> None:
+        # (composing bounds what a file expands to: this guards the walk itself)
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.limits.values:
             raise _TooBig()
 
 
@@ -309,6 +378,20 @@ def _check_characters(ctx: "_Ctx", node: yaml.Node, path: str, value: str) -> bo
     ctx.error(node, path, f"contains the control character U+{ord(bad.group()):04X} at offset {bad.start()}",
               "remove it; it cannot be printed")
     return False
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """Return `text` quoted as a message shows it: a long text cut, saying how long it is."""
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width]!r}… ({len(text):,} characters)"
+
+
+def _join(path: str, key: str) -> str:
+    """Return the path of `key` in the mapping at `path` (a long key cut)."""
+    if len(key) > 60:
+        key = key[:60] + "…"
+    return f"{path}.{key}" if path else key
 
 
 def _one_line(text: str) -> str:
@@ -354,7 +437,7 @@ class Str(Spec):
         if not _check_characters(ctx, node, path, value):
             return _INVALID
         if self.pattern and not self.pattern.match(value):
-            ctx.error(node, path, f"{value!r} is not valid here", self.hint)
+            ctx.error(node, path, f"{_shown(value)} is not valid here", self.hint)
             return _INVALID
         return value
 
@@ -376,13 +459,24 @@ class Const(Spec):
     def check(self, ctx, node, path):
         if not isinstance(node, yaml.ScalarNode) or node.value != self.value:
             found = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
-            ctx.error(node, path, f"must be {self.value!r}, found {found!r}",
+            ctx.error(node, path, f"must be {self.value!r}, found {_shown(found)}",
                       "this version of iapreport reads iapreport/1 files")
             return _INVALID
         return self.value
 
     def schema(self):
         return {"const": self.value, "description": self.doc}
+
+
+def _number_too_long(ctx: _Ctx, node: yaml.ScalarNode, path: str) -> bool:
+    """Report a number or label longer than the limit (Python cannot even read an integer of
+    more than 4,300 digits)."""
+    text = node.value.strip()
+    if len(text) <= ctx.limits.number_length:
+        return False
+    ctx.error(node, path, f"number too long: {_shown(text, 20)}, at most {ctx.limits.number_length} characters",
+              "check the value; the limit is set by IAPREPORT_MAX_NUMBER_LENGTH")
+    return True
 
 
 class Int(Spec):
@@ -392,6 +486,8 @@ class Int(Spec):
     def check(self, ctx, node, path):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
             ctx.error(node, path, f"expected an integer, found {_kind_of(node)}")
+            return _INVALID
+        if _number_too_long(ctx, node, path):
             return _INVALID
         if not _DECIMAL_RE.match(node.value):
             ctx.error(node, path, f"{node.value!r} is not a plain decimal number",
@@ -404,7 +500,8 @@ class Int(Spec):
         return value
 
     def schema(self):
-        return {"type": "integer", "minimum": self.minimum, "description": self.doc}
+        return {"type": "integer", "minimum": self.minimum, "maximum": 10 ** MAX_NUMBER_LENGTH - 1,
+                "description": self.doc}
 
 
 class Number(Spec):
@@ -419,6 +516,8 @@ class Number(Spec):
             ctx.error(node, path, f"expected a number or a label such as \"1.1\", found {_kind_of(node)}")
             return _INVALID
         text = node.value.strip()
+        if _number_too_long(ctx, node, path):
+            return _INVALID
         if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL_RE.match(text):
             ctx.error(node, path, f"{node.value!r} is not a plain decimal number",
                       "YAML reads 010 as octal 8 and 0x13 as 19: write 10, or quote a label: \"010\"")
@@ -430,8 +529,8 @@ class Number(Spec):
         return text
 
     def schema(self):
-        return {"oneOf": [{"type": "integer", "minimum": 0},
-                          {"type": "string", "pattern": _NUMBER_RE.pattern}],
+        return {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10 ** MAX_NUMBER_LENGTH - 1},
+                          {"type": "string", "pattern": _NUMBER_RE.pattern, "maxLength": MAX_NUMBER_LENGTH}],
                 "description": self.doc}
 
 
@@ -445,17 +544,22 @@ class Date(Spec):
             text = node.value.strip()
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 try:
-                    return _dt.date.fromisoformat(text)
+                    day = _dt.date.fromisoformat(text)
                 except ValueError as exc:
                     ctx.error(node, path, f"{text!r} is not a valid date: {exc}")
                     return _INVALID
+                if not MIN_YEAR <= day.year <= MAX_YEAR:
+                    ctx.error(node, path, f"{text} is outside the years {MIN_YEAR}–{MAX_YEAR} that a date may have",
+                              "check the year")
+                    return _INVALID
+                return day
         found = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
-        ctx.error(node, path, f"expected an ISO date (YYYY-MM-DD), found {found!r}")
+        ctx.error(node, path, f"expected an ISO date (YYYY-MM-DD), found {_shown(found)}")
         return _INVALID
 
     def schema(self):
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-                "description": self.doc}
+        return {"type": "string", "format": "date", "pattern": r"^(19|20)\d{2}-\d{2}-\d{2}$",
+                "description": self.doc + f" ({MIN_YEAR}–{MAX_YEAR})"}
 
 
 class LangMap(Spec):
@@ -472,8 +576,11 @@ class LangMap(Spec):
                     return _INVALID
                 if not _check_characters(ctx, node, path, node.value):
                     return _INVALID
+                line = _one_line(node.value)
+                if self._too_long(ctx, node, path, line):
+                    return _INVALID
                 ctx.text(node, path, node.value)
-                return model.Localized.of(_one_line(node.value))
+                return model.Localized.of(line)
             ctx.error(node, path, "expected a language map such as {en: ..., ru: ...}, found a plain string",
                       "prose and titles are given per language; a plain string serves only for names and codes")
             return _INVALID
@@ -484,9 +591,9 @@ class LangMap(Spec):
         ok = True
         for key_node, value_node in _pairs(ctx, node, path):
             lang = key_node.value
-            sub = f"{path}.{lang}"
+            sub = _join(path, lang)
             if not _LANG_RE.match(lang):
-                ctx.error(key_node, sub, f"{lang!r} is not a language code", "use codes such as en, ru, uk")
+                ctx.error(key_node, sub, f"{_shown(lang)} is not a language code", "use codes such as en, ru, uk")
                 ok = False
                 continue
             ctx.count()
@@ -502,8 +609,12 @@ class LangMap(Spec):
             if not _check_characters(ctx, value_node, sub, value_node.value):
                 ok = False
                 continue
+            text = value_node.value if self.prose else _one_line(value_node.value)
+            if not self.prose and self._too_long(ctx, value_node, sub, text):
+                ok = False
+                continue
             ctx.text(value_node, sub, value_node.value)
-            texts[lang] = value_node.value if self.prose else _one_line(value_node.value)
+            texts[lang] = text
         if not texts and ok:
             ctx.error(node, path, "the language map is empty")
             return _INVALID
@@ -512,12 +623,26 @@ class LangMap(Spec):
         ctx.localized.append((path, texts, node))
         return model.Localized.of(texts)
 
+    @staticmethod
+    def _too_long(ctx: _Ctx, node: yaml.Node, path: str, line: str) -> bool:
+        """Report a name or title longer than the limit (counted on one line, as printed)."""
+        if len(line) <= ctx.limits.name_length:
+            return False
+        ctx.error(node, path, f"too long for a name or title: {len(line):,} characters, at most "
+                              f"{ctx.limits.name_length}",
+                  "shorten it: names and titles are headings and document properties; "
+                  "the limit is set by IAPREPORT_MAX_NAME_LENGTH")
+        return True
+
     def schema(self):
+        text: dict[str, Any] = {"type": "string", "minLength": 1}
+        if not self.prose:
+            text["maxLength"] = MAX_NAME_LENGTH
         lang_map = {"type": "object", "minProperties": 1,
                     "propertyNames": {"pattern": _LANG_RE.pattern},
-                    "additionalProperties": {"type": "string", "minLength": 1}}
+                    "additionalProperties": text}
         if self.plain:
-            return {"oneOf": [{"type": "string", "minLength": 1}, lang_map], "description": self.doc}
+            return {"oneOf": [text, lang_map], "description": self.doc}
         return {**lang_map, "description": self.doc}
 
 
@@ -600,9 +725,9 @@ class MapOf(Spec):
         for key_node, value_node in _pairs(ctx, node, path):
             key = key_node.value
             if key not in self.keys:
-                _unknown(ctx, key_node, f"{path}.{key}", key, self.keys)
+                _unknown(ctx, key_node, _join(path, key), key, self.keys)
                 continue
-            out[key] = self.value.check(ctx, value_node, f"{path}.{key}")
+            out[key] = self.value.check(ctx, value_node, _join(path, key))
         return out
 
     def schema(self):
@@ -630,7 +755,7 @@ class Obj(Spec):
         nodes: dict[str, yaml.Node] = {}
         for key_node, value_node in _pairs(ctx, node, path):
             key = key_node.value
-            sub = f"{path}.{key}" if path else key
+            sub = _join(path, key)
             if key not in self.fields:
                 _unknown(ctx, key_node, sub, key, tuple(self.fields))
                 continue
@@ -693,7 +818,7 @@ def _pairs(ctx: _Ctx, node: yaml.MappingNode, path: str):
         key = key_node.value
         if key in seen:
             line, _ = _position(seen[key])
-            ctx.error(key_node, f"{path}.{key}" if path else key, f"duplicate key (first given on line {line})")
+            ctx.error(key_node, _join(path, key), f"duplicate key (first given on line {line})")
             continue
         seen[key] = key_node
         yield key_node, value_node
@@ -702,9 +827,9 @@ def _pairs(ctx: _Ctx, node: yaml.MappingNode, path: str):
 def _unknown(ctx: _Ctx, key_node: yaml.Node, path: str, key: str, known: tuple[str, ...]) -> None:
     import difflib  # only when a key is unknown: not on every build
 
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6) if len(key) <= 100 else []
     hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(known)
-    ctx.error(key_node, path, f"unknown field {key!r}", hint)
+    ctx.error(key_node, path, f"unknown field {_shown(key)}", hint)
 
 
 EXPERT = Obj({
@@ -798,22 +923,169 @@ def _join_surrogate_pairs(text: str) -> str:
     return _SURROGATE_PAIR_RE.sub(join, text)
 
 
-def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
+class _LimitError(Exception):
+    """A limit crossed while composing: where, at which field, and what to say."""
+
+    def __init__(self, mark, path: str, message: str, hint: str | None = None):
+        self.mark, self.path, self.message, self.hint = mark, path, message, hint
+        super().__init__(message)
+
+
+class _Frame:
+    """A list or mapping being composed: its node and what it expands to so far."""
+
+    __slots__ = ("node", "anchor", "values", "characters", "height", "key")
+
+    def __init__(self, node: yaml.Node, anchor: str | None):
+        self.node, self.anchor = node, anchor
+        self.values, self.characters, self.height = 1, 0, 1
+        self.key: yaml.Node | None = None  # a mapping's key waiting for its value
+
+
+def _frame_path(stack: list[_Frame]) -> str:
+    """The dotted path of the value being composed (``chapters[0].title``)."""
+    path = ""
+    for frame in stack:
+        if isinstance(frame.node, yaml.SequenceNode):
+            path += f"[{len(frame.node.value)}]"
+        elif (frame.key is not None and isinstance(frame.key, yaml.ScalarNode)
+              and frame.key.tag != "tag:yaml.org,2002:merge"):
+            path = _join(path, frame.key.value)
+    return path if len(path) <= 100 else path[:100] + "…"
+
+
+def _compose(loader: yaml.SafeLoader, limits: Limits) -> yaml.Node | None:
+    """Return the single document of `loader`'s stream as nodes, as PyYAML's composer does, but
+    bounding what it expands to as it goes: values, the characters aliases repeat, the length of a
+    text and depth, every alias counting the whole value it repeats (a merge key's alias
+    included). A limit crossed raises `_LimitError` at once, located where it is crossed and
+    naming the alias that crosses it, before anything is expanded; an alias inside the value it
+    names (which would contain itself) is refused the same way."""
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        loader.get_event()
+        return None
+    document = loader.get_event()
+    #: anchor -> (node, values, characters, height) of each value anchored so far
+    anchors: dict[str, tuple[yaml.Node, int, int, int]] = {}
+    stack: list[_Frame] = []
+    values = repeated = 0  # values in all, characters that aliases repeat
+    root: yaml.Node | None = None
+
+    def crossed(mark, message: str, variable: str, hint: str | None = None) -> _LimitError:
+        limit_hint = f"the limit is set by IAPREPORT_{variable}"
+        return _LimitError(mark, _frame_path(stack), message, f"{hint}; {limit_hint}" if hint else limit_hint)
+
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            frame = stack.pop()
+            node, size = frame.node, (frame.values, frame.characters, frame.height)
+            node.end_mark = event.end_mark
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (node, *size)
+        elif isinstance(event, yaml.AliasEvent):
+            name = event.anchor
+            if name not in anchors:
+                if any(frame.anchor == name for frame in stack):
+                    raise _LimitError(event.start_mark, _frame_path(stack),
+                                      f"the alias *{name} is inside the value anchored &{name}, which would "
+                                      "contain itself", "an alias can only repeat a value complete before it")
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {name!r}", event.start_mark)
+            node, *size = anchors[name]
+            line = node.start_mark.line + 1
+            if values + size[0] > limits.values:
+                raise crossed(event.start_mark, f"the file expands to more than {limits.values:,} values at the "
+                              f"alias *{name}, which repeats the {size[0]:,} values anchored &{name} on line {line}",
+                              "MAX_VALUES", "YAML aliases (*name) that repeat large blocks are not supported")
+            if repeated + size[1] > limits.alias_characters:
+                raise crossed(event.start_mark, f"aliases repeat more than {limits.alias_characters:,} characters of "
+                              f"text in all at the alias *{name}, which repeats the {size[1]:,} characters "
+                              f"anchored &{name} on line {line}", "MAX_ALIAS_CHARACTERS",
+                              "YAML aliases (*name) that repeat long texts are not supported: write the text out")
+            if len(stack) + size[2] > limits.depth:
+                raise crossed(event.start_mark, f"the alias *{name} nests the value anchored &{name} on line {line} "
+                              f"more than {limits.depth} levels deep", "MAX_DEPTH")
+            values, repeated = values + size[0], repeated + size[1]
+        else:
+            anchor = event.anchor
+            if anchor is not None and (anchor in anchors or any(frame.anchor == anchor for frame in stack)):
+                first = anchors[anchor][0] if anchor in anchors else next(f.node for f in stack if f.anchor == anchor)
+                raise yaml.composer.ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
+                                                  first.start_mark, "second occurrence", event.start_mark)
+            values += 1
+            if values > limits.values:
+                raise crossed(event.start_mark, f"the file holds more than {limits.values:,} values", "MAX_VALUES",
+                              "split the report")
+            tag = event.tag
+            if isinstance(event, yaml.ScalarEvent):
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                length = len(event.value)
+                if length > limits.text_length:
+                    raise crossed(event.start_mark, f"a text of {length:,} characters, more than the "
+                                  f"{limits.text_length:,} a text may have", "MAX_TEXT_LENGTH")
+                size = (1, length, 0)
+                if anchor is not None:
+                    anchors[anchor] = (node, *size)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= limits.depth:
+                    raise crossed(event.start_mark, f"nested more than {limits.depth} levels deep", "MAX_DEPTH")
+                sequence = isinstance(event, yaml.SequenceStartEvent)
+                kind = yaml.SequenceNode if sequence else yaml.MappingNode
+                if tag is None or tag == "!":
+                    tag = loader.resolve(kind, None, event.implicit)
+                stack.append(_Frame(kind(tag, [], event.start_mark, None, flow_style=event.flow_style), anchor))
+                continue
+            else:  # pragma: no cover - the parser gives no other event inside a document
+                raise yaml.composer.ComposerError(None, None, f"unexpected {type(event).__name__}", event.start_mark)
+        # a value is complete (`node`, expanding to `size`): add it to the collection holding it
+        if not stack:
+            root = node
+            break
+        parent = stack[-1]
+        parent.values += size[0]
+        parent.characters += size[1]
+        parent.height = max(parent.height, size[2] + 1)
+        if isinstance(parent.node, yaml.SequenceNode):
+            parent.node.value.append(node)
+        elif parent.key is None:
+            parent.key = node
+        else:
+            parent.node.value.append((parent.key, node))
+            parent.key = None
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()
+        raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                          "but found another document", event.start_mark)
+    loader.get_event()
+    return root
+
+
+def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem],
+           limits: Limits | None = None) -> tuple[yaml.Node | None, yaml.SafeLoader | None]:
+    if limits is None:
+        limits = current_limits()[0]
     if is_json:
         import json  # only for JSON input
 
         text = _join_surrogate_pairs(text)
-        try:
-            json.loads(text)
+        try:  # numbers stay text: Python refuses to read an integer of more than 4,300 digits
+            json.loads(text, parse_int=str, parse_float=str)
         except json.JSONDecodeError as exc:
             ctx_problems.append(Problem(file, exc.lineno, exc.colno, "", f"JSON syntax error: {exc.msg}"))
             return None, None
         except RecursionError:
-            ctx_problems.append(Problem(file, 1, 1, "", "the JSON is nested too deeply"))
-            return None, None
+            pass  # nested too deeply for the json module: composing says where
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(loader, limits)
+    except _LimitError as exc:
+        line, column = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark else (1, 1)
+        ctx_problems.append(Problem(file, line, column, exc.path, exc.message, exc.hint))
+        return None, None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -833,9 +1105,21 @@ def _parse(text: str, file: str, is_json: bool, ctx_problems: list[Problem]) -> 
     return node, loader
 
 
-def _too_large(file: str) -> LoadResult:
-    return LoadResult(None, [Problem(file, 1, 1, "", f"the file is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB",
-                                     "split the report, or check that this is the right file")])
+def _size_text(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 and size % (1024 * 1024) == 0 else f"{size:,} bytes"
+
+
+def _too_large(file: str, limits: Limits) -> LoadResult:
+    return LoadResult(None, [Problem(file, 1, 1, "", f"the file is larger than {_size_text(limits.file_size)}",
+                                     "split the report, or check that this is the right file; the limit is "
+                                     "set by IAPREPORT_MAX_FILE_SIZE")])
+
+
+def _with_settings(result: LoadResult, file: str, bad: list[str]) -> LoadResult:
+    """Add a warning for each limit variable whose setting was refused."""
+    if bad:
+        result.problems[:0] = [Problem(file, 1, 1, "", message, severity="warning") for message in bad]
+    return result
 
 
 def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
@@ -849,19 +1133,25 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
         base_dir = Path(file).parent
     if is_json is None:
         is_json = file.endswith(".json")
+    limits, bad = current_limits()
+    return _with_settings(_load_text(text, file, is_json, base_dir, limits), file, bad)
+
+
+def _load_text(text: str, file: str, is_json: bool, base_dir: str | Path | None, limits: Limits) -> LoadResult:
     problems: list[Problem] = []
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_SIZE:
-        return _too_large(file)
-    node, loader = _parse(text, file, is_json, problems)
+    if len(text) > limits.file_size or len(text.encode("utf-8", "surrogatepass")) > limits.file_size:
+        return _too_large(file, limits)
+    node, loader = _parse(text, file, is_json, problems, limits)
     if node is None or loader is None:
         return LoadResult(None, problems)
-    ctx = _Ctx(file, loader, Path(os.path.abspath(base_dir)) if base_dir is not None else None)
+    ctx = _Ctx(file, loader, Path(os.path.abspath(base_dir)) if base_dir is not None else None, limits)
     ctx.source = text
     try:
         raw = REPORT.check(ctx, node, "")
     except _TooBig:
-        return LoadResult(None, [Problem(file, 1, 1, "", f"the file expands to more than {MAX_NODES} values",
-                                         "YAML aliases (*name) that repeat large blocks are not supported")])
+        return LoadResult(None, [Problem(file, 1, 1, "", f"the file expands to more than {limits.values:,} values",
+                                         "YAML aliases (*name) that repeat large blocks are not supported; "
+                                         "the limit is set by IAPREPORT_MAX_VALUES")])
     except RecursionError:
         return LoadResult(None, [Problem(file, 1, 1, "", "the file is nested too deeply")])
     report = None
@@ -875,27 +1165,75 @@ def load_text(text: str, file: str = "<string>", *, is_json: bool | None = None,
     return LoadResult(report, problems, ctx.texts)
 
 
+class _Unreadable(Exception):
+    pass
+
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def _refuse_irregular(mode: int) -> None:
+    """Raise _Unreadable unless `mode` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise _Unreadable("cannot read the file: it is a folder")
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+    raise _Unreadable(f"cannot read the file: it is {kind}, not a regular file")
+
+
+def _read_file(name: str, limits: Limits) -> bytes:
+    """Return the bytes of the regular file `name`, or raise _Unreadable (or _TooBig beyond the
+    size limit). A pipe, device or socket is refused without being opened for reading, so that
+    nothing waits for a writer; at most one byte beyond the limit is ever read, whatever size the
+    file declares."""
+    try:
+        _refuse_irregular(os.stat(name).st_mode)
+        # O_NONBLOCK: should a pipe replace the file after `stat`, opening it does not wait
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(name, flags)
+        try:
+            info = os.fstat(fd)
+            _refuse_irregular(info.st_mode)
+            if info.st_size > limits.file_size:  # refused before reading it into memory
+                raise _TooBig()
+            with os.fdopen(fd, "rb") as stream:
+                fd = -1
+                data = stream.read(limits.file_size + 1)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    except (OSError, ValueError) as exc:  # ValueError: a name with a NUL character
+        raise _Unreadable(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) > limits.file_size:  # it grew, or declared less than it has
+        raise _TooBig()
+    return data
+
+
 def load_file(path: str | Path) -> LoadResult:
     """Validate a report data file; return the report and every problem found.
 
-    Never raises for bad content: unreadable files are reported as problems too.
+    Never raises for bad content: unreadable files, and anything that is not a regular file
+    (a folder, a pipe, a device), are reported as problems too.
     """
     name = str(path)
+    limits, bad = current_limits()
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_SIZE:  # refused before reading it into memory
-            return _too_large(name)
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return LoadResult(None, [Problem(name, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")])
+        data = _read_file(name, limits)
+    except _TooBig:
+        return _with_settings(_too_large(name, limits), name, bad)
+    except _Unreadable as exc:
+        return _with_settings(LoadResult(None, [Problem(name, 1, 1, "", str(exc))]), name, bad)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return LoadResult(None, [Problem(name, line, column, "", "the file is not valid UTF-8",
-                                         "save it as UTF-8")])
-    return load_text(text, name, is_json=name.lower().endswith(".json"), base_dir=Path(path).parent)
+        return _with_settings(LoadResult(None, [Problem(name, line, column, "", "the file is not valid UTF-8",
+                                                        "save it as UTF-8")]), name, bad)
+    result = _load_text(text, name, name.lower().endswith(".json"), Path(path).parent, limits)
+    return _with_settings(result, name, bad)
 
 
 def load_data(data: Any, file: str = "<data>", *, base_dir: str | Path | None = None) -> LoadResult:
@@ -911,7 +1249,7 @@ def load_data(data: Any, file: str = "<data>", *, base_dir: str | Path | None = 
     """
     problems: list[Problem] = []
     try:
-        plain = _plain(data, "", file, problems)
+        plain = _plain(data, "", file, problems, current_limits()[0])
     except RecursionError:
         return LoadResult(None, [Problem(file, 1, 1, "", "the data is nested too deeply (or contains itself)")])
     if problems:
@@ -920,9 +1258,23 @@ def load_data(data: Any, file: str = "<data>", *, base_dir: str | Path | None = 
     return load_text(text, file, is_json=True, base_dir=base_dir)
 
 
-def _plain(value: Any, path: str, file: str, problems: list[Problem]) -> Any:
+def _python_value(value: Any) -> str:
+    """Return how a message shows a Python value: its repr, cut when long, its type when even
+    that fails (an integer of more than 4,300 digits has no repr)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - any object's repr may fail
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _plain(value: Any, path: str, file: str, problems: list[Problem], limits: Limits) -> Any:
     """Return `value` as JSON holds it (a date as its ISO text), adding a problem for each value at
     `path` or below that JSON cannot hold."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** limits.number_length:
+        problems.append(Problem(file, 1, 1, path, f"number too long: more than {limits.number_length} digits",
+                                "check the value; the limit is set by IAPREPORT_MAX_NUMBER_LENGTH"))
+        return None
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
@@ -935,12 +1287,12 @@ def _plain(value: Any, path: str, file: str, problems: list[Problem]) -> Any:
         plain = {}
         for key, item in value.items():
             if isinstance(key, str):
-                plain[key] = _plain(item, f"{path}.{key}" if path else key, file, problems)
+                plain[key] = _plain(item, _join(path, key), file, problems, limits)
             else:
-                problems.append(Problem(file, 1, 1, path, f"expected text as a key, found {key!r}"))
+                problems.append(Problem(file, 1, 1, path, f"expected text as a key, found {_python_value(key)}"))
         return plain
     elif isinstance(value, (list, tuple)):
-        return [_plain(item, f"{path}[{index}]", file, problems) for index, item in enumerate(value)]
+        return [_plain(item, f"{path}[{index}]", file, problems, limits) for index, item in enumerate(value)]
     else:
         problems.append(Problem(file, 1, 1, path, "expected text, a number, a date, a list or a mapping, "
                                                   f"found a {type(value).__name__}"))
@@ -971,7 +1323,7 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
     if scale_name is not _INVALID:
         scale = known_scales.get(scale_name)
         if scale is None:
-            ctx.error(nodes["rating_scale"], "rating_scale", f"unknown rating scale {scale_name!r}",
+            ctx.error(nodes["rating_scale"], "rating_scale", f"unknown rating scale {_shown(scale_name)}",
                       "known scales: " + ", ".join(known_scales))
 
     country = raw["country"]
@@ -1094,9 +1446,10 @@ def _updates(ctx: _Ctx, raw: Any, rpath: str, meetings: dict[int, yaml.Node], sc
         if _ok(u["rating"]) and scale is not None and u["rating"] not in scale.values:
             import difflib  # only when a rating is unknown: not on every build
 
-            close = difflib.get_close_matches(u["rating"], scale.values, n=1, cutoff=0.6)
+            rating = u["rating"]
+            close = difflib.get_close_matches(rating, scale.values, n=1, cutoff=0.6) if len(rating) <= 100 else []
             hint = (f"did you mean {close[0]!r}? " if close else "") + "allowed: " + ", ".join(scale.values)
-            ctx.error(un["rating"], f"{upath}.rating", f"unknown rating {u['rating']!r}", hint)
+            ctx.error(un["rating"], f"{upath}.rating", f"unknown rating {_shown(u['rating'])}", hint)
             ok = False
         if ok and _ok(u["meeting"], u["rating"], u["government_report"], u["assessment"], u.get("conclusion")):
             out.append(model.Update(u["meeting"], u["rating"], u["government_report"], u["assessment"],
