@@ -209,3 +209,22 @@ def test_an_emoji_is_refused_by_validation_though_dejavu_draws_it(tmp_path):
     assert {p.path for p in problems} == {"chapters[0].recommendations[0].updates[0].assessment.en",
                                           "chapters[0].recommendations[0].updates[0].assessment.ru"}
     assert all("U+1F600" in p.message and "Basic Multilingual Plane" in p.message for p in problems)
+
+
+def test_uzbek_okina_and_a_zero_width_space_build_and_read_back(tmp_path):
+    """Uzbek's official Latin letter ʻ (U+02BB, from DejaVu) and a zero-width space (a break
+    opportunity that needs no glyph), pasted from the web: both formats, every word read back."""
+    from pypdf import PdfReader
+
+    from iapreport.check import check
+
+    path = tmp_path / "uzbek.yaml"
+    path.write_text(data_with("Oʻzbekiston Respublikasi; anti\u200bcorruption"), encoding="utf-8")
+    assert cli("validate", path).returncode == 0
+    outputs = build(path, langs=["en", "ru"], formats=["docx", "pdf"], outdir=tmp_path / "out")
+    assert len(outputs) == 4
+    for output in outputs:
+        assert [f for f in check(output.path, path) if f.kind == "missing"] == [], output.path
+    pdf = next(o.path for o in outputs if o.format == "pdf" and o.lang == "en")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Oʻzbekiston" in text

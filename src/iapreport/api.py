@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -181,8 +182,10 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     outdir.mkdir(parents=True, exist_ok=True)
     # all files are written to a scratch directory beside their target and moved into place only
     # when every one succeeded: a failing edition leaves no partial set of outputs behind
-    scratch = Path(tempfile.mkdtemp(prefix=".iapreport-", dir=outdir))
+    # named before it is made, so that an interrupt (Ctrl-C, SIGTERM) at any moment finds it to remove
+    scratch = outdir / f".iapreport-{secrets.token_hex(6)}"
     try:
+        scratch.mkdir(mode=0o700)
         outputs = []
         for lang, document in documents.items():
             for fmt in formats:

@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the data format")
 
+    p = sub.add_parser("check", help="read finished DOCX or PDF files back and compare them with their data")
+    p.add_argument("outputs", nargs="+", metavar="OUTPUT")
+    p.add_argument("--data", required=True, metavar="FILE", help="the data file the outputs were built from")
+    p.add_argument("--lang", default=None, help="the edition's language (default: the one the file states)")
+    p.add_argument("--locales", action="append", default=[], metavar="DIR")
+    p.add_argument("--theme", default=None, metavar="FILE")
+
     p = sub.add_parser("dump-tree", help="print the document tree of one edition (text)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--lang", required=True)
@@ -239,7 +246,39 @@ def cmd_dump_tree(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree}
+def cmd_check(args) -> int:
+    """Each output's findings, one per line on standard output, then a line per output; status 1
+    if anything is found (a script stops before publishing), 2 if an output cannot be read."""
+    from .check import CheckError, check
+    from .errors import IapreportError
+    from .loader import DataError
+
+    status = EXIT_OK
+    for output in args.outputs:
+        try:
+            findings = check(output, args.data, lang=args.lang, locales_dirs=args.locales, theme=args.theme)
+        except DataError as exc:
+            _print_problems(exc.problems, False)
+            return EXIT_USAGE
+        except CheckError as exc:
+            print(f"iapreport: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        except IapreportError as exc:
+            print(f"{args.data}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        for finding in findings:
+            print(f"{output}: {finding}")
+        if findings:
+            print(f"{output}: {len(findings)} finding{'s' if len(findings) != 1 else ''}", file=sys.stderr)
+            status = max(status, EXIT_INVALID)
+        else:
+            print(f"{output}: prints what {args.data} says", file=sys.stderr)
+    return status
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree,
+            "check": cmd_check}
 
 
 def _tolerant_streams() -> None:
