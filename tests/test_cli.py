@@ -152,7 +152,9 @@ def test_a_broken_theme_is_a_message_not_an_internal_error(tmp_path):
     theme.write_text("page: [", encoding="utf-8")
     result = run("build", VERIDIA, "--theme", theme, "-o", tmp_path / "out")
     assert result.returncode == 1
-    assert "not valid YAML" in result.stderr and "internal error" not in result.stderr
+    # located, as a data file's syntax error is
+    assert f"{theme}:2:1: " in result.stderr and "YAML syntax error" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 def test_validate_reports_warnings_and_version(tmp_path):

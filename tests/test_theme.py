@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,27 @@ def test_docx_without_embedded_fonts(tmp_path, kz_docs):
     with zipfile.ZipFile(tmp_path / "x.docx") as z:
         assert not [n for n in z.namelist() if n.endswith(".odttf")]
         assert b"PT Serif" in z.read("word/fontTable.xml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_theme_that_is_a_pipe_is_refused_without_waiting(tmp_path):
+    pipe = tmp_path / "theme.yaml"
+    os.mkfifo(pipe)
+    with pytest.raises(ThemeError, match="named pipe"):
+        load_theme(pipe)
+
+
+def test_a_theme_alias_bomb_or_a_huge_number_is_a_theme_error(tmp_path):
+    """A theme is read under the data files' limits: aliases repeating too much are refused at
+    the alias, located; a 5,000-digit number is a ThemeError, not a traceback."""
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ThemeError, match=r"bomb\.yaml:\d+:\d+: .*alias"):
+        load_theme(bomb)
+    huge = tmp_path / "huge.yaml"
+    raw = yaml.safe_load((templates_dir() / "theme.yaml").read_text(encoding="utf-8"))
+    huge.write_text(yaml.safe_dump(raw).replace("page:", "extra: " + "9" * 5000 + "\npage:", 1), encoding="utf-8")
+    with pytest.raises(ThemeError):
+        load_theme(huge)

@@ -1211,6 +1211,33 @@ def _read_file(name: str, limits: Limits) -> bytes:
     return data
 
 
+def read_limited(path: str | Path) -> bytes:
+    """Return the bytes of the regular file `path` under the data files' limits (size; not a
+    pipe or device): what a theme file is read with too. Raises ValueError with the reason."""
+    limits, _ = current_limits()
+    try:
+        return _read_file(str(path), limits)
+    except _TooBig:
+        raise ValueError(f"cannot read the file: it is larger than {_size_text(limits.file_size)}") from None
+    except _Unreadable as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Return the values of the YAML `text`, composed under the data files' limits (what aliases
+    and merge keys repeat, nesting): for files other than reports, such as themes. Raises
+    DataError with the located problems."""
+    limits, _ = current_limits()
+    problems: list[Problem] = []
+    node, loader = _parse(text, file, False, problems, limits)
+    if node is None:
+        raise DataError(problems)
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_file(path: str | Path) -> LoadResult:
     """Validate a report data file; return the report and every problem found.
 

@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-import yaml
 
 from .errors import IapreportError
 from .resources import templates_dir
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from .model import Logo
 
 #: libyaml's safe loader where PyYAML has it (8x faster than the pure-Python one)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ThemeError(IapreportError):
@@ -176,11 +174,12 @@ def load_theme(path: str | Path | None = None) -> Theme:
     restarting the process. Raises ThemeError for a theme that cannot be read or used.
     """
     name = os.fspath(path or templates_dir() / "theme.yaml")
-    try:
-        with open(name, "rb") as stream:
-            source = stream.read()
-    except OSError as exc:
-        raise ThemeError(f"{name}: cannot read the theme: {exc.strerror or exc}") from exc
+    from .loader import read_limited
+
+    try:  # a pipe, a device or a huge file is refused, as a data file is
+        source = read_limited(name)
+    except ValueError as exc:
+        raise ThemeError(f"{name}: {exc}") from None
     key = os.path.abspath(name)  # the logos' paths are relative to the theme's folder
     with _kept_lock:
         kept = _kept.get(key)
@@ -212,15 +211,19 @@ _COLOUR_RE = re.compile(r"^#?[0-9A-Fa-f]{6}$")
 def _load_theme(path: str, source: bytes) -> Theme:
     """Return the theme read from `source`, the bytes of the file `path` (its logos' paths are
     relative to the file's folder)."""
+    from .loader import DataError, parse_yaml
+
     try:
-        raw = yaml.load(source.decode("utf-8"), Loader=_SAFE_LOADER)
+        raw = parse_yaml(source.decode("utf-8"), path)  # aliases and nesting bounded as in data files
+        if not isinstance(raw, dict):
+            raise ThemeError("the theme is not a mapping of settings")
         return _theme(raw)._replace(cover=_cover(raw.get("cover"), Path(path).parent))
     except UnicodeDecodeError as exc:
         raise ThemeError(f"{path}: the theme is not UTF-8 text ({exc})") from exc
     except OSError as exc:
         raise ThemeError(f"{path}: cannot read the theme: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ThemeError(f"{path}: the theme is not valid YAML: {exc}") from exc
+    except DataError as exc:
+        raise ThemeError("\n".join(str(problem) for problem in exc.problems)) from None
     except ThemeError as exc:
         raise ThemeError(f"{path}: {exc}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
