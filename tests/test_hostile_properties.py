@@ -236,6 +236,11 @@ def _property(data, syntax: str) -> None:
 @example(({**MINIMAL, "chapters": [{**MINIMAL["chapters"][0], "recommendations": [{
     **MINIMAL["chapters"][0]["recommendations"][0], "text": {"en": "a`code`b", "ru": "[empty]()word`x"}}]}]},
     "json"))
+# a link's title is its tooltip: check read neither the DOCX's w:tooltip nor the PDF's annotation
+@example(({**MINIMAL, "chapters": [{**MINIMAL["chapters"][0], "recommendations": [{
+    **MINIMAL["chapters"][0]["recommendations"][0], "text": {"en": '[link](http://example.com "a title")',
+                                                             "ru": '[ссылка](http://example.com "заголовок")'}}]}]},
+    "json-ascii"))
 def test_hostile_text_is_refused_located_or_printed_whole(case):
     # any exception but build's DataError (a traceback, a WriterError, a ComposeError) fails
     _property(*case)

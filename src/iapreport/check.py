@@ -65,11 +65,22 @@ def _read_pdf(path: Path) -> _Output:
         raise CheckError("reading a PDF needs the pypdf package") from None
     try:
         reader = PdfReader(path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [(page.extract_text() or "") + _tooltips(page) for page in reader.pages]
         language = reader.trailer["/Root"].get("/Lang")
     except (PyPdfError, OSError, ValueError, KeyError) as exc:
         raise CheckError(f"{path}: cannot read the PDF: {exc}") from None
     return _Output("pdf", str(language) if language else None, pages, {}, [])
+
+
+def _tooltips(page) -> str:
+    """The texts of a PDF page's link annotations (a Markdown link's title), as lines of their own:
+    a reader sees them on pointing at the link."""
+    texts = []
+    for annotation in page.get("/Annots") or ():
+        contents = annotation.get_object().get("/Contents")
+        if contents:
+            texts.append(str(contents))
+    return "".join("\n" + text for text in texts)
 
 
 def _read_docx(path: Path) -> _Output:
@@ -85,6 +96,8 @@ def _read_docx(path: Path) -> _Output:
         raise CheckError(f"{path}: cannot read the DOCX: {exc}") from None
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     paragraphs = [_paragraph_text(p) for root in (document, *stories) for p in root.iter(f"{W}p")]
+    # a link's tooltip (a Markdown link's title), which Word shows on pointing at the link
+    paragraphs += [link.get(f"{W}tooltip") for link in document.iter(f"{W}hyperlink") if link.get(f"{W}tooltip")]
     toc: dict[str, int] = {}
     for link in document.iter(f"{W}hyperlink"):
         anchor = link.get(f"{W}anchor")
@@ -163,7 +176,7 @@ def _texts(document: tree.Document) -> list[str]:
     out: list[str] = []
 
     def runs_text(runs) -> str:
-        return "".join(run.text + (f" {run.title}" if getattr(run, "title", None) else "") for run in runs)
+        return "".join("\n" if run.line_break else run.text + (f" {run.title}" if run.title else "") for run in runs)
 
     for block in tree.walk(document.blocks()):
         if isinstance(block, tree.Paragraph):

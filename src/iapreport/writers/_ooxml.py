@@ -571,7 +571,8 @@ class PackageWriter:
         if kind is None:
             return
         if self._early is not None:
-            self._early.join()
+            with contextlib.suppress(RuntimeError):  # interrupted before the thread had started
+                self._early.join()
         with contextlib.suppress(Exception):
             self._zip.close()
 
