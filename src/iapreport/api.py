@@ -174,11 +174,8 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         documents[lang] = compose(report, lang, locales_dirs=locales_dirs, theme=theme)
         composing[lang] = (time.perf_counter() - start) / len(formats)
     outdir = Path(outdir)
-    for lang in langs:  # an output that cannot be written is found before any work
-        for fmt in formats:
-            if (outdir / output_name(source, lang, fmt)).is_dir():
-                raise WriterError(f"{outdir / output_name(source, lang, fmt)}: is a folder; the output cannot "
-                                  "be written there (no output of this data file was written)")
+    # an output that cannot be written is found before any work
+    _refuse_folders([outdir / output_name(source, lang, fmt) for lang in langs for fmt in formats])
     outdir.mkdir(parents=True, exist_ok=True)
     # all files are written to a scratch directory beside their target and moved into place only
     # when every one succeeded: a failing edition leaves no partial set of outputs behind
@@ -208,14 +205,18 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _move_all(scratch: Path, targets: list[Path]) -> None:
-    """Move every file of `scratch` named like a target onto it, all or none: a target that is
-    a folder is refused before anything moves, and when a move fails the targets already moved
-    get their earlier files back (kept in `scratch` until every move succeeded)."""
+def _refuse_folders(targets: list[Path]) -> None:
     for target in targets:
         if target.is_dir():
             raise WriterError(f"{target}: is a folder; the output cannot be written there "
                               "(no output of this data file was written)")
+
+
+def _move_all(scratch: Path, targets: list[Path]) -> None:
+    """Move every file of `scratch` named like a target onto it, all or none: a target that is
+    a folder is refused before anything moves, and when a move fails the targets already moved
+    get their earlier files back (kept in `scratch` until every move succeeded)."""
+    _refuse_folders(targets)
     kept: list[tuple[Path, Path | None]] = []  # (target, its earlier file kept aside, if any)
     try:
         for index, target in enumerate(targets):
