@@ -227,7 +227,9 @@ def _property(data, syntax: str) -> None:
             assert not missing, f"{output.path.name}: {missing}"
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
+# the same examples on every run (CI stays reproducible: a red run is a change of ours, not a new
+# draw); IAPREPORT_HYPOTHESIS_RANDOM=1 draws new ones, to look for more
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("IAPREPORT_HYPOTHESIS_RANDOM"),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.large_base_example])
 @given(reports())
@@ -240,6 +242,11 @@ def _property(data, syntax: str) -> None:
 @example(({**MINIMAL, "chapters": [{**MINIMAL["chapters"][0], "recommendations": [{
     **MINIMAL["chapters"][0]["recommendations"][0], "text": {"en": '[link](http://example.com "a title")',
                                                              "ru": '[ссылка](http://example.com "заголовок")'}}]}]},
+    "json-ascii"))
+# ... and a title's words are not glued to the text that follows the link
+@example(({**MINIMAL, "chapters": [{**MINIMAL["chapters"][0], "recommendations": [{
+    **MINIMAL["chapters"][0]["recommendations"][0], "text": {"en": '[link](http://example.com "a title")\u1ea1\u0308',
+                                                             "ru": "<"}}]}]},
     "json-ascii"))
 def test_hostile_text_is_refused_located_or_printed_whole(case):
     # any exception but build's DataError (a traceback, a WriterError, a ComposeError) fails

@@ -176,7 +176,9 @@ def _texts(document: tree.Document) -> list[str]:
     out: list[str] = []
 
     def runs_text(runs) -> str:
-        return "".join("\n" if run.line_break else run.text + (f" {run.title}" if run.title else "") for run in runs)
+        # a link's title is its tooltip, a text of its own (not glued to what follows the link)
+        out.extend(run.title for run in runs if run.title)
+        return "".join("\n" if run.line_break else run.text for run in runs)
 
     for block in tree.walk(document.blocks()):
         if isinstance(block, tree.Paragraph):
