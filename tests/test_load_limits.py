@@ -421,3 +421,20 @@ def test_validate_prints_located_messages_for_hostile_files(tmp_path):
     assert f"{tmp_path / 'bomb.yaml'}:" in out and "expands to more than 500,000 values at the alias *a" in out
     if hasattr(os, "mkfifo"):
         assert f"{tmp_path / 'pipe.yaml'}:1:1: cannot read the file: it is a named pipe (FIFO)" in out
+
+
+def test_more_meetings_than_the_summary_table_can_hold_is_a_validation_error(tmp_path):
+    """Twenty meetings validated and then failed to build (a column narrower than a letter): now
+    `validate` says so, at the first meeting too many; sixteen build in both formats."""
+    import json
+
+    from iapreport import build
+    from iapreport.synthetic import generate
+
+    too_many = tmp_path / "twenty.json"
+    too_many.write_text(json.dumps(generate(recommendations=5, seed=3, meetings=17), default=str), encoding="utf-8")
+    (problem,) = [p for p in load_file(too_many).problems if p.severity == "error"]
+    assert problem.path == "meetings[16]" and "at most 16" in problem.message and problem.line >= 1
+    enough = tmp_path / "sixteen.json"
+    enough.write_text(json.dumps(generate(recommendations=5, seed=3, meetings=16), default=str), encoding="utf-8")
+    assert len(build(enough, langs=["en", "ru"], outdir=tmp_path / "out")) == 4

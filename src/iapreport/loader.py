@@ -68,6 +68,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2099
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: meetings a report may hold: the summary table has a column per meeting, and its columns are
+#: narrower than a letter beyond this (a layout limit, not a setting)
+MAX_MEETINGS = 16
+
+
 class Limits(NamedTuple):
     """The limits in force for one load: the module's constants, or the variables overriding them."""
 
@@ -691,8 +696,10 @@ class ImageFile(Spec):
 
 
 class ListOf(Spec):
-    def __init__(self, item: Spec, doc: str = "", min_items: int = 0):
+    def __init__(self, item: Spec, doc: str = "", min_items: int = 0, max_items: int | None = None,
+                 why_max: str = ""):
         self.item, self.doc, self.min_items = item, doc, min_items
+        self.max_items, self.why_max = max_items, why_max
 
     def check(self, ctx, node, path):
         if not isinstance(node, yaml.SequenceNode):
@@ -700,6 +707,9 @@ class ListOf(Spec):
             return _INVALID
         if len(node.value) < self.min_items:
             ctx.error(node, path, f"needs at least {self.min_items} item(s)")
+        if self.max_items is not None and len(node.value) > self.max_items:
+            ctx.error(node.value[self.max_items], f"{path}[{self.max_items}]",
+                      f"at most {self.max_items} items: {self.why_max}")
         out = []
         for index, item in enumerate(node.value):
             ctx.count()
@@ -707,8 +717,10 @@ class ListOf(Spec):
         return out
 
     def schema(self):
-        return {"type": "array", "items": self.item.schema(), "minItems": self.min_items,
-                "description": self.doc}
+        schema = {"type": "array", "items": self.item.schema(), "minItems": self.min_items, "description": self.doc}
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
+        return schema
 
 
 class MapOf(Spec):
@@ -887,7 +899,9 @@ REPORT = Obj({
     "logos": F(ListOf(ImageFile("a PNG or JPEG file: its path relative to the data file, or absolute"),
                       "the publisher's logos, in a row at the top of the cover; [] for none, not even the "
                       "theme's"), required=False),
-    "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1)),
+    "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1, max_items=MAX_MEETINGS,
+                         why_max="the summary table has a column per meeting, and beyond that the columns "
+                                 "are narrower than a letter (keep the latest meetings)")),
     "chapters": F(ListOf(CHAPTER, "chapters in publication order", min_items=1)),
 }, "an iapreport/1 progress update")
 
