@@ -19,29 +19,16 @@ import copy
 import json
 import os
 import tempfile
-import warnings
 from pathlib import Path
 
-import pytest
 import yaml
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, event, example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
 
-# hypothesis's pytest plugin imports libcst to print a failure's patch, and libcst warns of a
-# deprecation on import, which the test settings (warnings are errors) turn into an internal error
-# hiding the failure: import it once here, with the warning silenced
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    try:
-        import hypothesis.extra._patching  # noqa: E402, F401
-    except ImportError:  # libcst not installed: no patches, no warning
-        pass
-
-from iapreport import DataError  # noqa: E402
-from iapreport.api import build  # noqa: E402
-from iapreport.check import check  # noqa: E402
+from iapreport import DataError
+from iapreport.api import build
+from iapreport.check import check
 
 EXAMPLES = int(os.environ.get("IAPREPORT_HYPOTHESIS_EXAMPLES", "30"))
 
