@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 KZ = SAMPLES / "kazakhstan-2018.yaml"
 VERIDIA = SAMPLES / "veridia-2021.yaml"
+ASTRELIA = SAMPLES / "astrelia-2021.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parent / "data"
 

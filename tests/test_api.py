@@ -53,13 +53,14 @@ def test_the_readme_example_runs_as_printed(tmp_path):
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "kazakhstan-2018.en.docx", "kazakhstan-2018.en.pdf", "kazakhstan-2018.ru.pdf",
+        "astrelia-2021.en.docx", "kazakhstan-2018.en.docx", "kazakhstan-2018.en.pdf", "kazakhstan-2018.ru.pdf",
         "veridia-2021.en.docx", "veridia-2021.ru.pdf"]
     lines = done.stdout.splitlines()
     size = int(re.fullmatch(r"DOCX: (\d+) bytes", lines[0]).group(1))
     assert size > 10_000
     assert re.fullmatch(r"en pdf out[/\\]kazakhstan-2018\.en\.pdf \d+ pages", lines[1])
-    assert lines[3:] == ["samples/kazakhstan-2018.yaml en docx ok", "samples/veridia-2021.yaml en docx ok"]
+    assert lines[3:] == ["samples/astrelia-2021.yaml en docx ok", "samples/kazakhstan-2018.yaml en docx ok",
+                         "samples/veridia-2021.yaml en docx ok"]
     assert (out / "veridia-2021.ru.pdf").read_bytes().startswith(b"%PDF-")
     assert (sorted(os.listdir(ROOT / "out")) if (ROOT / "out").is_dir() else None) == repository_out
 

@@ -15,11 +15,11 @@ from iapreport.loader import load_text
 from iapreport.markdown import parse
 from iapreport.tree import Paragraph, Table, dump, walk_paragraphs
 
-from conftest import GOLDEN, KZ, VERIDIA
+from conftest import ASTRELIA, GOLDEN, KZ, VERIDIA
 from test_load import MINIMAL
 
 
-@pytest.mark.parametrize("sample", [KZ, VERIDIA], ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", [KZ, VERIDIA, ASTRELIA], ids=lambda p: p.stem)
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_golden_tree(sample, lang, accept):
     """The document tree, as text: regenerate with ``pytest --accept`` and review the diff."""
@@ -313,8 +313,8 @@ def test_an_untranslated_or_fuzzy_entry_is_an_error_not_english(tmp_path):
 
 
 def test_a_translators_placeholder_typo_names_the_catalog_line(tmp_path):
-    typo = _extra_catalog(tmp_path, "uk", lambda po: po.replace('msgstr "Рекомендация № %(number)s"',
-                                                                'msgstr "Рекомендация № %(nubmer)s"'))
+    typo = _extra_catalog(tmp_path, "uk", lambda po: po.replace('msgstr[0] "Рекомендация № %(number)s"',
+                                                                'msgstr[0] "Рекомендация № %(nubmer)s"'))
     with pytest.raises(LocaleError, match=r"iapreport\.po:\d+: unknown placeholder %\(nubmer\)s"):
         compose(_uk_report(), "uk", locales_dirs=[typo])
 

@@ -13,7 +13,7 @@ import yaml
 from iapreport import model
 from iapreport.loader import DataError, json_schema, load, load_file, load_text
 
-from conftest import KZ, VERIDIA
+from conftest import ASTRELIA, KZ, VERIDIA
 
 MINIMAL = textwrap.dedent("""\
     format: iapreport/1
@@ -301,7 +301,7 @@ def _validator():
     return jsonschema.Draft202012Validator(json_schema(), format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("sample", [KZ, VERIDIA], ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", [KZ, VERIDIA, ASTRELIA], ids=lambda p: p.stem)
 def test_schema_accepts_the_samples(sample):
     raw = json.loads(json.dumps(yaml.safe_load(sample.read_text(encoding="utf-8")), default=str))
     errors = list(_validator().iter_errors(raw))

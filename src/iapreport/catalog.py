@@ -37,6 +37,10 @@ def extract(template_dir: Path | None = None) -> Catalog:
         for rating in scale.ratings:
             where = [(f"templates/scales.yaml:{scale_name}", 0)]
             catalog.add(rating.label, None, where, auto_comments=["rating label (summary table)"])
+            if rating.short:
+                catalog.add(rating.short, None, where, context="short rating",
+                            auto_comments=[f"abbreviation of the rating {rating.label!r} in a summary table whose "
+                                           "columns are narrow (a legend spells it out); keep it to a few letters"])
             catalog.add((rating.count_singular, rating.count_plural), None, where,
                         auto_comments=["count of recommendations with this rating; %(num)s is the count"])
             catalog.add(rating.conclusion, None, where,

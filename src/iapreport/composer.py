@@ -138,12 +138,15 @@ class _Composer:
         if not overridden or value is not None:
             # the address block is kept line by line, never reflowed as Markdown
             source = "boilerplate.publisher" if overridden else "template:publisher"
-            text = self.text(value, source) if overridden else self.macro("publisher")
+            text = self.text(value, source) if overridden else self.macro("publisher", dict(self.report.contact))
             blocks.append(Paragraph((Run(self.macro("network_short"), bold=True),), "cover-publisher"))
             blocks.extend(Paragraph((Run(line.strip()),), "cover-publisher", source)
                           for line in text.splitlines() if line.strip())
         blocks.append(Paragraph((Run(self.macro("programme")),), "cover-programme"))
         blocks.append(Paragraph((Run(self.macro("round_title", self.report.round)),), "cover-round"))
+        assessed = self.report.assessed_round
+        if assessed is not None and assessed != self.report.round:
+            blocks.append(Paragraph((Run(self.macro("assessed_round", assessed)),), "cover-round", "assessed_round"))
         blocks.append(Paragraph((Run(country),), "cover-country", "country_name"))
         blocks.append(Paragraph((Run(doc_type),), "cover-title"))
         original = self.report.original_language
@@ -172,14 +175,22 @@ class _Composer:
             path = f"meetings[{mi}]"
             place = self.text(meeting.place, f"{path}.place")
             dates = self.locale.date_range(meeting.start, meeting.end)
-            lead = self.macro("meeting_summary", self.meeting_ordinal(meeting), dates, place)
+            month = self.locale.month(meeting.end)
+            if meeting.name is not None:
+                lead = self.macro("named_meeting_summary", self.text(meeting.name, f"{path}.name"), dates, place,
+                                  month, self.meeting_ordinal(meeting), meeting.number)
+            else:
+                lead = self.macro("meeting_summary", self.meeting_ordinal(meeting), dates, place, month,
+                                  meeting.number)
             experts = self.locale.join([
                 self.macro("expert", self.text(e.name, f"{path}.experts[{ei}].name"),
                            self.text(e.affiliation, f"{path}.experts[{ei}].affiliation"))
                 for ei, e in enumerate(meeting.experts)
             ])
+            facts = " ".join(self.meeting_facts(meeting, path))
             blocks.append(Paragraph((Run(lead, bold=True),
-                                     Run(" " + self.macro("experts_sentence", len(meeting.experts), experts))),
+                                     Run(" " + self.macro("experts_sentence", len(meeting.experts), experts)
+                                         + (" " + facts if facts else ""))),
                                     "summary-text", path))
             blocks.extend(self.prose(meeting.sources, f"{path}.sources", "summary-text"))
             counts = Counter(update.rating for _, rec in report.recommendations()
@@ -193,41 +204,120 @@ class _Composer:
         blocks.append(self.summary_table(scale))
         return blocks
 
+    def meeting_facts(self, meeting: model.Meeting, path: str) -> list[str]:
+        """Return the sentences on a meeting's facts the data gives (report, review, adoption)."""
+        out: list[str] = []
+        date = self.locale.date
+        if meeting.report_due is not None:
+            out.append(self.macro("report_due", date(meeting.report_due)))
+        if meeting.report_submitted is not None or meeting.report_submitted_by is not None:
+            out.append(self.macro("report_submitted",
+                                  date(meeting.report_submitted) if meeting.report_submitted else "",
+                                  self.text(meeting.report_submitted_by, f"{path}.report_submitted_by")))
+        if meeting.reviewed_by is not None:
+            out.append(self.macro("reviewed_by", self.text(meeting.reviewed_by, f"{path}.reviewed_by")))
+        if meeting.adopted_by is not None or meeting.adopted_on is not None:
+            out.append(self.macro("adopted", self.text(meeting.adopted_by, f"{path}.adopted_by"),
+                                  date(meeting.adopted_on) if meeting.adopted_on else ""))
+        return out
+
     def summary_table(self, scale) -> Table:
+        """Return the summary table, in the first form whose words all fit their columns (see
+        `tablefit`): full labels, else abbreviated ratings with a legend, else those with soft
+        hyphens in any word still too wide."""
+        from . import tablefit
+
         report = self.report
         meetings = report.meetings
         n = len(meetings)
-        # the title column takes what the rating columns do not need ("Significant progress")
-        first = max(0.35, 0.65 - 0.1 * (n - 1))
-        widths = (first,) + tuple((1 - first) / n for _ in meetings)
-
-        def header(text: str, span: int = 1) -> Cell:
-            return Cell((Paragraph((Run(text),), "table-header"),) if text else (), "table-header", span)
-
-        scale_text = " / ".join(self.locale.gettext(r.label) for r in scale.ratings)
-        rows = [
-            Row((header(self.macro("table_recommendation_header")), header(self.macro("table_assessment_header"), n))),
-            Row((header(""),) + tuple(
-                header(self.macro("table_meeting_header", self.meeting_ordinal(m), self.locale.month(m.end)))
-                for m in meetings)),
-            Row((header(""), header(scale_text, n))),
-        ]
+        used = {u.rating for _, rec in report.recommendations() for u in rec.updates}
+        listed = [r for r in scale.ratings if not r.optional or r.value in used]
+        titles = []
         for ci, chapter in enumerate(report.chapters):
+            prefix = f"chapters[{ci}]." if chapter.title is not None else ""
             for ri, rec in enumerate(chapter.recommendations):
-                title = self.text(rec.title, f"chapters[{ci}].recommendations[{ri}].title")
-                label = self.macro("table_row_label", rec.number, title)
-                cells = [Cell((Paragraph((Run(label),), "table-cell"),))]
-                by_meeting = {u.meeting: u for u in rec.updates}
-                for meeting in meetings:
-                    update = by_meeting.get(meeting.number)
-                    if update is None:
-                        cells.append(Cell((Paragraph((Run("—"),), "rating"),), "rating"))
-                    else:
-                        rating_label = self.locale.gettext(scale.rating(update.rating).label)
-                        style = f"rating-{update.rating}"
-                        cells.append(Cell((Paragraph((Run(rating_label),), style),), style))
-                rows.append(Row(tuple(cells)))
+                title = self.text(rec.title, f"{prefix}recommendations[{ri}].title")
+                titles.append((rec, self.macro("table_row_label", rec.number, title, max(1, len(rec.numbers)))))
+        first_header = self.macro("table_recommendation_header")
+
+        def form(short: bool) -> tuple[list[str], dict[str, str], str]:
+            macro = "table_meeting_header_short" if short else "table_meeting_header"
+            month = self.locale.short_month if short else self.locale.month
+            headers = [self.macro(macro, self.meeting_ordinal(m), month(m.end),
+                                  self.locale.date_range(m.start, m.end), m.number) for m in meetings]
+            if short:
+                labels = {r.value: self.locale.pgettext("short rating", r.short or r.label) for r in scale.ratings}
+                legend = " / ".join(self.macro("table_legend_entry", labels[r.value], self.locale.gettext(r.label))
+                                    for r in listed)
+            else:
+                labels = {r.value: self.locale.gettext(r.label) for r in scale.ratings}
+                legend = " / ".join(labels[r.value] for r in listed)
+            return headers, labels, legend
+
+        measure = tablefit.Measure(self.theme)
+        total = self.theme.page.text_width * tablefit.POINTS_PER_MM
+        first_texts = [("table-header", first_header)] + [("table-cell", label) for _, label in titles]
+        first = None
+        for short, compact in ((False, False), (True, False), (True, True)):
+            headers, labels, legend = form(short)
+            if compact:  # the date's no-break spaces ("2014 г.") may break too, rather than a word
+                headers = [re.sub("[\u00a0\u202f]", " ", h) for h in headers]
+            header_style = "table-header-compact" if compact else "table-header"
+            rating_style = (lambda value: "rating-compact") if compact else (lambda value: f"rating-{value}")
+            meeting_texts = ([(header_style, h) for h in headers] + [(rating_style("none"), "—")]
+                             + [(rating_style(value), labels[value]) for value in used])
+            first = tablefit.fit_first(measure, total, n, first_texts, meeting_texts)
+            if first is not None:
+                break
+        soften = None
+        if first is None:  # even abbreviated, some word is wider than its column: hyphenate it
+            first = max(tablefit.MIN_FIRST, min(tablefit.first_share(n),
+                                                (measure.widest("table-cell", [t for _, t in first_texts])
+                                                 + 2 * measure.padding + tablefit.SLACK) / total))
+            soften = self.softener(measure, total, first, n)
+        widths = tablefit.columns(first, n)
+
+        def cell(text: str, style: str, span: int = 1, column: int = 0, text_style: str | None = None) -> Cell:
+            """A cell in `style` (its background), its text in `text_style` (default the same)."""
+            text_style = text_style or style
+            if soften is not None and text:
+                text = soften(text, text_style, column, span)
+            return Cell((Paragraph((Run(text),), text_style),) if text else (), style, span)
+
+        rows = [
+            Row((cell(first_header, "table-header"), cell(self.macro("table_assessment_header"), "table-header", n, 1))),
+            Row((cell("", "table-header"),) + tuple(cell(h, "table-header", 1, i + 1, header_style)
+                                                    for i, h in enumerate(headers))),
+            Row((cell("", "table-header"), cell(legend, "table-header", n, 1))),
+        ]
+        for rec, label in titles:
+            cells = [cell(label, "table-cell")]
+            by_meeting = {u.meeting: u for u in rec.updates}
+            for mi, meeting in enumerate(meetings):
+                update = by_meeting.get(meeting.number)
+                if update is None:
+                    cells.append(cell("—", "rating", 1, mi + 1, rating_style("none") if compact else None))
+                else:
+                    style = f"rating-{update.rating}"
+                    cells.append(cell(labels[update.rating], style, 1, mi + 1, rating_style(update.rating)))
+            rows.append(Row(tuple(cells)))
         return Table(tuple(rows), widths, header_rows=3)
+
+    def softener(self, measure, total: float, first: float, n: int):
+        """Return a function putting soft hyphens into the words of a cell too wide for it."""
+        from . import tablefit
+        from .writers._lines import hyphenator
+
+        rules = self.theme.hyphenation
+        points_of = hyphenator(rules.dictionary(self.locale.tag), rules.min_left, rules.min_right)
+        widths = tablefit.columns(first, n)
+
+        def soften(text: str, style: str, column: int, span: int) -> str:
+            width = sum(widths[column:column + span]) * total - 2 * measure.padding - tablefit.SLACK
+            return tablefit.hyphenate_to_fit(text, width, lambda word: measure.word(style, word),
+                                             (lambda word: list(points_of(word))) if points_of else None)
+
+        return soften
 
     def sections_body(self, scale, country: str) -> list[Block]:
         report = self.report
@@ -236,21 +326,24 @@ class _Composer:
                         else self.macro("chapter_label"))
         order = {m.number: i for i, m in enumerate(report.meetings)}
         for ci, chapter in enumerate(report.chapters):
-            cpath = f"chapters[{ci}]"
-            title = self.text(chapter.title, f"{cpath}.title")
-            blocks.append(Heading(self.macro("chapter_heading", chapter_word, chapter.number, title), 1,
-                                  anchor("chapter", chapter.number), "heading-chapter"))
+            cpath = f"chapters[{ci}]." if chapter.title is not None else ""
+            if chapter.title is not None:
+                title = self.text(chapter.title, f"{cpath}title")
+                blocks.append(Heading(self.macro("chapter_heading", chapter_word, chapter.number, title), 1,
+                                      anchor("chapter", chapter.number), "heading-chapter"))
             for ri, rec in enumerate(chapter.recommendations):
-                rpath = f"{cpath}.recommendations[{ri}]"
-                blocks.append(Heading(self.macro("recommendation_heading", rec.number), 2,
+                rpath = f"{cpath}recommendations[{ri}]"
+                rec_title = self.text(rec.title, f"{rpath}.title")
+                blocks.append(Heading(self.macro("recommendation_heading", rec.number, rec_title,
+                                                 max(1, len(rec.numbers))), 2,
                                       anchor("rec", rec.number), "heading-2"))
                 blocks.extend(self.prose(rec.text, f"{rpath}.text", "recommendation"))
                 for ui, update in sorted(enumerate(rec.updates), key=lambda pair: order[pair[1].meeting]):
                     upath = f"{rpath}.updates[{ui}]"
                     meeting = report.meeting(update.meeting)
-                    blocks.append(Heading(
-                        self.macro("meeting_heading", self.meeting_ordinal(meeting), self.locale.month(meeting.end)),
-                        3, anchor("rec", f"{rec.number}_m{meeting.number}"), "heading-3", toc=False, outline=False))
+                    blocks.append(Heading(self.meeting_heading(meeting), 3,
+                                          anchor("rec", f"{rec.number}_m{meeting.number}"), "heading-3",
+                                          toc=report.contents_meetings, outline=report.contents_meetings))
                     blocks.append(Paragraph((Run(self.macro("government_report_label")),), "label"))
                     blocks.extend(self.prose(update.government_report, f"{upath}.government_report"))
                     blocks.append(Paragraph((Run(self.macro("assessment_label")),), "label"))
@@ -262,6 +355,19 @@ class _Composer:
                         sentence = self.locale.gettext(rating.conclusion, country=country, number=rec.number)
                         blocks.append(Paragraph((Run(sentence),), "conclusion", f"{upath}.rating"))
         return blocks
+
+    def meeting_heading(self, meeting: model.Meeting) -> str:
+        """Return a meeting's heading: "19th ACN Monitoring Meeting, July 2018", or the meeting's
+        own name with its full dates when the data gives one."""
+        index = self.report.meetings.index(meeting)
+        dates = self.locale.date_range(meeting.start, meeting.end)
+        month = self.locale.month(meeting.end)
+        place = self.text(meeting.place, f"meetings[{index}].place")
+        if meeting.name is not None:
+            name = self.text(meeting.name, f"meetings[{index}].name")
+            return self.macro("named_meeting_heading", name, dates, month, place, self.meeting_ordinal(meeting),
+                              meeting.number)
+        return self.macro("meeting_heading", self.meeting_ordinal(meeting), month, dates, place, meeting.number)
 
     # -- the whole -----------------------------------------------------------------------------
 
@@ -330,5 +436,15 @@ def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Pat
 
         theme = load_theme()
     locale = get_locale(lang, locales_dirs)
-    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir), theme)
+    labels, missing = [], []
+    for label in report.labels:
+        forms = label.get(locale.lang)
+        if forms is None:
+            missing.append(f"{report.source}: labels.{label.msgid}: no {locale.lang!r} text "
+                           f"(given in {', '.join(label.languages)})")
+        else:
+            labels.append((label.msgid, forms))
+    if labels:
+        locale = locale.relabelled(tuple(labels))
+    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir), theme, missing)
     return composer.document()

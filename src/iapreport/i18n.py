@@ -8,6 +8,7 @@ Catalogs are compiled from the .po files on first use and kept compiled in the u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import io
@@ -44,6 +45,20 @@ ORDINAL_FORMS = {"one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "ot
 TIED_WORDS = "short words kept with the next word"
 
 
+#: placeholders a message receives beyond those its English text shows: a report's own wording
+#: for it (`labels:` in the data) may use them too. Keys are msgids.
+EXTRA_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "Recommendation No. %(number)s": ("title",),
+    "%(ordinal)s ACN Monitoring Meeting, %(month)s": ("dates", "place", "number"),
+    "%(name)s, %(dates)s": ("month", "place", "ordinal", "number"),
+    "%(ordinal)s Istanbul Anti-Corruption Action Plan monitoring meeting, %(dates)s, %(place)s.":
+        ("month", "number"),
+    "%(name)s, %(dates)s, %(place)s.": ("month", "ordinal", "number"),
+    "%(ordinal)s meeting, %(month)s": ("dates", "number"),
+    "%(ordinal)s, %(month)s": ("dates", "number"),
+}
+
+
 class LocaleError(IapreportError):
     """No usable catalog for a requested language, or a catalog that cannot be used."""
 
@@ -78,6 +93,89 @@ class StrictTranslations(Translations):
         return super().pgettext(context, message)
 
     ugettext, ungettext, upgettext = gettext, ngettext, pgettext
+
+
+class Relabelled:
+    """A catalog with one report's own wording laid over it: what the templates' gettext calls.
+
+    `labels` maps a msgid to its forms in this language (one, or one per plural form).
+    """
+
+    def __init__(self, base: Translations, labels: tuple[tuple[str, tuple[str, ...]], ...]):
+        self.base, self.labels = base, labels
+        self._by_id = dict(labels)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Relabelled) and other.base is self.base and other.labels == self.labels
+
+    def __hash__(self) -> int:
+        return hash((id(self.base), self.labels))
+
+    def _form(self, forms: tuple[str, ...], n: int) -> str:
+        if len(forms) == 1:
+            return forms[0]
+        index = self.base.plural(n)
+        return forms[index if 0 <= index < len(forms) else -1]
+
+    def gettext(self, message):
+        forms = self._by_id.get(message)
+        return forms[0] if forms else self.base.gettext(message)
+
+    def ngettext(self, singular, plural, n):
+        forms = self._by_id.get(singular)
+        return self._form(forms, n) if forms else self.base.ngettext(singular, plural, n)
+
+    def pgettext(self, context, message):
+        return self.base.pgettext(context, message)
+
+    def npgettext(self, context, singular, plural, n):
+        return self.base.npgettext(context, singular, plural, n)
+
+    ugettext, ungettext, upgettext = gettext, ngettext, pgettext
+
+
+@functools.lru_cache(maxsize=1)
+def label_messages() -> dict[str, tuple[bool, frozenset[str]]]:
+    """Return the messages a report may reword (`labels:` in the data): msgid -> (whether it has
+    a plural, the placeholders it receives). Read from the shipped catalog template."""
+    from babel.messages.pofile import read_po
+
+    with open(locales_dir() / f"{DOMAIN}.pot", "rb") as stream:
+        template = read_po(stream, domain=DOMAIN)
+    out: dict[str, tuple[bool, frozenset[str]]] = {}
+    for message in template:
+        if not message.id or message.context:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        names = {name for text in ids for name in _PLACEHOLDER_RE.findall(text)}
+        if isinstance(message.id, tuple):
+            names.add("num")
+        names.update(EXTRA_PLACEHOLDERS.get(ids[0], ()))
+        out[ids[0]] = (isinstance(message.id, tuple), frozenset(names))
+    return out
+
+
+def plural_count(lang: str) -> int:
+    """Return how many plural forms `lang` has in gettext's terms (CLDR's data: en 2, ru 3)."""
+    from babel.messages.plurals import get_plural
+
+    try:
+        return get_plural(lang.replace("-", "_")).num_plurals
+    except (ValueError, UnknownLocaleError):
+        return 2
+
+
+def placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
+    """Return what is wrong with the %(name)s placeholders of `text` given those `allowed`."""
+    unknown = set(_PLACEHOLDER_RE.findall(text)) - allowed
+    try:
+        text % {name: "" for name in allowed | unknown}
+    except (ValueError, TypeError) as exc:
+        return f"malformed placeholder ({exc}); write %% for a percent sign"
+    if unknown:
+        return (f"unknown placeholder %({sorted(unknown)[0]})s; this message receives "
+                + (", ".join(f"%({name})s" for name in sorted(allowed)) or "none"))
+    return None
 
 
 def catalog_dirs(extra: Sequence[str | Path] = ()) -> tuple[Path, ...]:
@@ -189,15 +287,26 @@ class Locale:
     babel: BabelLocale
     translations: Translations
     catalog: Path
+    #: the catalog with a report's own wording laid over it (`relabelled`), else the catalog
+    wording: "Translations | Relabelled | None" = None
+
+    def relabelled(self, labels: tuple[tuple[str, tuple[str, ...]], ...]) -> "Locale":
+        """Return this locale with a report's own wording for some messages (msgid -> forms)."""
+        return dataclasses.replace(self, wording=Relabelled(self.translations, labels) if labels else None)
 
     # -- translation -------------------------------------------------------------------------
 
+    @property
+    def messages(self) -> "Translations | Relabelled":
+        """Return what translates a message: the catalog, with the report's wording over it."""
+        return self.wording if self.wording is not None else self.translations
+
     def gettext(self, message: str, **values: object) -> str:
-        text = self.translations.ugettext(message)
+        text = self.messages.ugettext(message)
         return text % values if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
-        text = self.translations.ungettext(singular, plural, n)
+        text = self.messages.ungettext(singular, plural, n)
         return text % {"num": self.number(n), **values}
 
     def pgettext(self, context: str, message: str, **values: object) -> str:
@@ -225,6 +334,12 @@ class Locale:
         from babel.dates import format_skeleton
 
         return format_skeleton("yMMMM", day, locale=self.babel)
+
+    def short_month(self, day: _dt.date) -> str:
+        """Return month and year abbreviated, for narrow columns: ``Jul 2018`` / ``июль 2018 г.``."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMM", day, locale=self.babel)
 
     def date(self, day: _dt.date) -> str:
         return format_date(day, "long", locale=self.babel)
@@ -362,5 +477,5 @@ def _environment(template_dir: str, lang: str, translations: Translations) -> ji
 
 def template_module(locale: Locale, name: str = "publication.j2", template_dir: str | Path | None = None):
     """Return the template `name` as a module of macros, translated for `locale`."""
-    env = _environment(str(template_dir or templates_dir()), locale.lang, locale.translations)
+    env = _environment(str(template_dir or templates_dir()), locale.lang, locale.messages)
     return env.get_template(name).make_module({"locale": locale})

@@ -106,6 +106,8 @@ def current_limits() -> tuple[Limits, list[str]]:
         values.append(value)
     return Limits(*values), bad
 
+#: the publisher block's contact lines a report may give (`contact:`)
+CONTACT_LINES = ("phone", "fax", "email", "website")
 BOILERPLATE_BLOCKS = ("publisher", "description", "about_oecd", "about_acn", "about_iap", "methodology")
 
 #: characters no document can hold: C0/C1 controls other than tab and newline, lone surrogates
@@ -695,6 +697,113 @@ class ImageFile(Spec):
         return {"type": "string", "minLength": 1, "description": self.doc}
 
 
+class Bool(Spec):
+    def __init__(self, doc: str = ""):
+        self.doc = doc
+
+    def check(self, ctx, node, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(ctx.loader.construct_object(node))
+        found = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
+        ctx.error(node, path, f"expected true or false, found {_shown(found)}")
+        return _INVALID
+
+    def schema(self):
+        return {"type": "boolean", "description": self.doc}
+
+
+class Labels(Spec):
+    """A report's own wording: catalog msgid -> {lang: text, or a list of plural forms}."""
+
+    doc = ("the report's own wording for the publication's fixed text: each key is a message id of the "
+           "catalog (its English text, as in locales/iapreport.pot), each value maps a language to the "
+           "replacement; for a message with a plural, one text or a list of the language's plural forms")
+
+    def check(self, ctx, node, path):
+        from .i18n import label_messages, placeholder_problem, plural_count
+
+        if not isinstance(node, yaml.MappingNode):
+            ctx.error(node, path, f"expected a mapping of message ids to language maps, found {_kind_of(node)}")
+            return _INVALID
+        known = label_messages()
+        out: list[model.Label] = []
+        ok = True
+        for key_node, value_node in _pairs(ctx, node, path):
+            msgid = key_node.value
+            sub = _join(path, msgid)
+            if msgid not in known:
+                import difflib  # only when a key is unknown
+
+                close = difflib.get_close_matches(msgid, list(known), n=1, cutoff=0.5) if len(msgid) <= 300 else []
+                ctx.error(key_node, sub, f"{_shown(msgid)} is not a message of the catalog",
+                          f"did you mean {close[0]!r}?" if close else
+                          "the keys are the English texts listed in locales/iapreport.pot")
+                ok = False
+                continue
+            plural, allowed = known[msgid]
+            if not isinstance(value_node, yaml.MappingNode):
+                ctx.error(value_node, sub, f"expected a language map such as {{en: ..., ru: ...}}, "
+                                           f"found {_kind_of(value_node)}")
+                ok = False
+                continue
+            texts: dict[str, tuple[str, ...]] = {}
+            for lang_node, text_node in _pairs(ctx, value_node, sub):
+                lang = lang_node.value
+                where = _join(sub, lang)
+                if not _LANG_RE.match(lang):
+                    ctx.error(lang_node, where, f"{_shown(lang)} is not a language code", "use codes such as en, ru, uk")
+                    ok = False
+                    continue
+                if isinstance(text_node, yaml.SequenceNode):
+                    if not plural:
+                        ctx.error(text_node, where, "this message has no plural: give one text, not a list")
+                        ok = False
+                        continue
+                    expected = plural_count(lang)
+                    if len(text_node.value) != expected:
+                        ctx.error(text_node, where, f"{lang!r} has {expected} plural forms, found "
+                                                    f"{len(text_node.value)}",
+                                  "give one text for every form, or a list of exactly that many")
+                        ok = False
+                        continue
+                    items = [(item, f"{where}[{i}]") for i, item in enumerate(text_node.value)]
+                else:
+                    items = [(text_node, where)]
+                forms = []
+                for item, item_path in items:
+                    text = Str().check(ctx, item, item_path)
+                    if text is _INVALID:
+                        ok = False
+                        continue
+                    text = _one_line(text)
+                    if LangMap._too_long(ctx, item, item_path, text):
+                        ok = False
+                        continue
+                    problem = placeholder_problem(text, allowed)
+                    if problem:
+                        ctx.error(item, item_path, problem)
+                        ok = False
+                        continue
+                    ctx.text(item, item_path, text)
+                    forms.append(text)
+                if len(forms) == len(items):
+                    texts[lang] = tuple(forms)
+            if not texts and ok:
+                ctx.error(value_node, sub, "the language map is empty")
+                ok = False
+            if texts:
+                ctx.localized.append((sub, texts, value_node))
+                out.append(model.Label(msgid, tuple(texts.items()), plural))
+        return tuple(out) if ok else _INVALID
+
+    def schema(self):
+        text = {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH}
+        return {"type": "object", "description": self.doc,
+                "additionalProperties": {
+                    "type": "object", "minProperties": 1, "propertyNames": {"pattern": _LANG_RE.pattern},
+                    "additionalProperties": {"oneOf": [text, {"type": "array", "items": text, "minItems": 1}]}}}
+
+
 class ListOf(Spec):
     def __init__(self, item: Spec, doc: str = "", min_items: int = 0, max_items: int | None = None,
                  why_max: str = ""):
@@ -756,8 +865,11 @@ class F:
 
 
 class Obj(Spec):
-    def __init__(self, fields: dict[str, F], doc: str = ""):
-        self.fields, self.doc = fields, doc
+    """A mapping with named fields. Each group in `one_of` names fields of which exactly one must
+    be given (those fields are then declared not required)."""
+
+    def __init__(self, fields: dict[str, F], doc: str = "", one_of: tuple[tuple[str, ...], ...] = ()):
+        self.fields, self.doc, self.one_of = fields, doc, one_of
 
     def check(self, ctx, node, path):
         if not isinstance(node, yaml.MappingNode):
@@ -778,18 +890,29 @@ class Obj(Spec):
                 sub = f"{path}.{name}" if path else name
                 ctx.error(node, sub, "is required but missing")
                 out[name] = _INVALID
+        for group in self.one_of:
+            given = [name for name in group if name in nodes]
+            if len(given) != 1:
+                sub = f"{path}.{group[0]}" if path else group[0]
+                where = nodes[given[1]] if len(given) > 1 else node
+                either = " or ".join(group)
+                ctx.error(where, sub, f"give {either}, not both" if given else f"{either} is required but missing")
+                out[group[0]] = _INVALID
         out["__node__"] = node
         out["__nodes__"] = nodes
         return out
 
     def schema(self):
-        return {
+        out = {
             "type": "object",
             "additionalProperties": False,
             "required": [name for name, f in self.fields.items() if f.required],
             "properties": {name: f.spec.schema() for name, f in self.fields.items()},
             "description": self.doc,
         }
+        if self.one_of:
+            out["allOf"] = [{"oneOf": [{"required": [name]} for name in group]} for group in self.one_of]
+        return out
 
 
 def _expand_merges(ctx: _Ctx, node: yaml.MappingNode, path: str) -> list[tuple[yaml.Node, yaml.Node]]:
@@ -856,6 +979,15 @@ MEETING = Obj({
     "place": F(LangMap("city, or e.g. Online", plain=True)),
     "experts": F(ListOf(EXPERT, "who prepared the assessment", min_items=1)),
     "sources": F(LangMap("Markdown: what the assessment is based on", prose=True), required=False),
+    "name": F(LangMap("the meeting's own name, e.g. 13th ACN Istanbul Action Plan Monitoring Meeting; "
+                      "with it, the meeting's headings give the name and the full dates", plain=True),
+              required=False),
+    "report_due": F(Date("when the government's report was due"), required=False),
+    "report_submitted": F(Date("when the government's report was submitted"), required=False),
+    "report_submitted_by": F(LangMap("who submitted the government's report", plain=True), required=False),
+    "reviewed_by": F(LangMap("who reviewed the report and drafted the assessment", plain=True), required=False),
+    "adopted_by": F(LangMap("the plenary that adopted the update", plain=True), required=False),
+    "adopted_on": F(Date("when the update was adopted"), required=False),
 }, "a monitoring meeting")
 
 UPDATE = Obj({
@@ -869,11 +1001,14 @@ UPDATE = Obj({
 }, "what one meeting found about the recommendation")
 
 RECOMMENDATION = Obj({
-    "number": F(Number()),
-    "title": F(LangMap("short title used in the summary table")),
+    "number": F(Number(), required=False),
+    "numbers": F(ListOf(Number(), "the numbers of the recommendations one section covers at once, "
+                                  "e.g. [\"1.1\", \"1.2\"]", min_items=2, max_items=50,
+                        why_max="a section covers a few recommendations"), required=False),
+    "title": F(LangMap("short title used in the summary table (and in headings that show it)")),
     "text": F(LangMap("Markdown: the recommendation", prose=True)),
     "updates": F(ListOf(UPDATE, "one per meeting, in meeting order"), required=False),
-}, "a recommendation of the monitoring report")
+}, "a recommendation of the monitoring report (or a section covering several)", one_of=(("number", "numbers"),))
 
 CHAPTER = Obj({
     "number": F(Number()),
@@ -902,8 +1037,18 @@ REPORT = Obj({
     "meetings": F(ListOf(MEETING, "monitoring meetings, in order", min_items=1, max_items=MAX_MEETINGS,
                          why_max="the summary table has a column per meeting, and beyond that the columns "
                                  "are narrower than a letter (keep the latest meetings)")),
-    "chapters": F(ListOf(CHAPTER, "chapters in publication order", min_items=1)),
-}, "an iapreport/1 progress update")
+    "chapters": F(ListOf(CHAPTER, "chapters in publication order", min_items=1), required=False),
+    "recommendations": F(ListOf(RECOMMENDATION, "for a report without chapters: the recommendations in "
+                                                "publication order", min_items=1), required=False),
+    "contents_meetings": F(Bool("the table of contents lists each meeting under each recommendation "
+                                "(default false)"), required=False),
+    "assessed_round": F(Int("the round whose recommendations the update assesses, when not this one's"),
+                        required=False),
+    "contact": F(MapOf(CONTACT_LINES, Str("a line of the publisher's contact block"),
+                       "the publisher's phone, fax, e-mail and website; each given replaces the standard one, "
+                       "and fax is printed only when given"), required=False),
+    "labels": F(Labels(), required=False),
+}, "an iapreport/1 progress update", one_of=(("chapters", "recommendations"),))
 
 
 def json_schema() -> dict[str, Any]:
@@ -1400,31 +1545,58 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
                 for _, e in m["experts"]:
                     if _ok(e) and _ok(e["name"], e["affiliation"]):
                         experts.append(model.Expert(e["name"], e["affiliation"]))
-            if _ok(m["number"], m["start"], m["end"], m["place"], m["experts"], m.get("sources")):
+            facts = {name: m.get(name) for name in _MEETING_FACTS}
+            if _ok(m["end"], facts["report_submitted"]) and facts["report_submitted"] is not None \
+                    and facts["report_submitted"] > m["end"]:
+                ctx.error(mn["report_submitted"], f"{path}.report_submitted",
+                          f"the report is submitted ({facts['report_submitted']}) after the meeting ends ({m['end']})")
+            if _ok(m["end"], facts["report_due"]) and facts["report_due"] is not None and facts["report_due"] > m["end"]:
+                ctx.error(mn["report_due"], f"{path}.report_due",
+                          f"the report is due ({facts['report_due']}) after the meeting ends ({m['end']})")
+            if _ok(m["start"], facts["adopted_on"]) and facts["adopted_on"] is not None \
+                    and facts["adopted_on"] < m["start"]:
+                ctx.error(mn["adopted_on"], f"{path}.adopted_on",
+                          f"the update is adopted ({facts['adopted_on']}) before the meeting starts ({m['start']})")
+            if _ok(m["number"], m["start"], m["end"], m["place"], m["experts"], m.get("sources"), *facts.values()):
                 meetings.append(model.Meeting(m["number"], m["start"], m["end"], m["place"],
-                                              tuple(experts), m.get("sources")))
+                                              tuple(experts), m.get("sources"), **facts))
 
     chapters: list[model.Chapter] = []
     chapter_numbers: dict[str, yaml.Node] = {}
     rec_numbers: dict[str, yaml.Node] = {}
-    if _ok(raw["chapters"]):
+
+    def recommendations(items: list, prefix: str) -> list[model.Recommendation]:
+        recs: list[model.Recommendation] = []
+        for ri, (_, r) in enumerate(items):
+            rpath = f"{prefix}recommendations[{ri}]"
+            if not _ok(r):
+                continue
+            rn = r["__nodes__"]
+            numbers: tuple[str, ...] = ()
+            if "numbers" in r and _ok(r["numbers"]):
+                for ni, (node, number) in enumerate(r["numbers"]):
+                    _unique(ctx, rec_numbers, number, node, f"{rpath}.numbers[{ni}]", "recommendation")
+                numbers = tuple(number for _, number in r["numbers"])
+                if not _ok(*numbers):
+                    numbers = ()
+            elif "number" in r and _ok(r["number"]):
+                _unique(ctx, rec_numbers, r["number"], rn.get("number"), f"{rpath}.number", "recommendation")
+                numbers = (r["number"],)
+            updates = _updates(ctx, r.get("updates", []), rpath, meeting_numbers, scale)
+            if updates is not None and numbers and _ok(r["title"], r["text"]):
+                recs.append(model.Recommendation(number_label(numbers), r["title"], r["text"], updates, numbers))
+        return recs
+
+    if "recommendations" in raw and _ok(raw["recommendations"]):
+        chapters.append(model.Chapter("", None, tuple(recommendations(raw["recommendations"], ""))))
+    elif "chapters" in raw and _ok(raw["chapters"]):
         for ci, (_, c) in enumerate(raw["chapters"]):
             cpath = f"chapters[{ci}]"
             if not _ok(c):
                 continue
             cn = c["__nodes__"]
             _unique(ctx, chapter_numbers, c["number"], cn.get("number"), f"{cpath}.number", "chapter")
-            recs: list[model.Recommendation] = []
-            if _ok(c["recommendations"]):
-                for ri, (_, r) in enumerate(c["recommendations"]):
-                    rpath = f"{cpath}.recommendations[{ri}]"
-                    if not _ok(r):
-                        continue
-                    rn = r["__nodes__"]
-                    _unique(ctx, rec_numbers, r["number"], rn.get("number"), f"{rpath}.number", "recommendation")
-                    updates = _updates(ctx, r.get("updates", []), rpath, meeting_numbers, scale)
-                    if updates is not None and _ok(r["number"], r["title"], r["text"]):
-                        recs.append(model.Recommendation(r["number"], r["title"], r["text"], updates))
+            recs = recommendations(c["recommendations"], f"{cpath}.") if _ok(c["recommendations"]) else []
             if _ok(c["number"], c["title"]):
                 chapters.append(model.Chapter(c["number"], c["title"], tuple(recs)))
 
@@ -1445,8 +1617,27 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
         date=raw.get("date"),
         boilerplate=tuple((k, v) for k, v in boilerplate.items()),
         logos=None if logos is None else tuple(logo for _, logo in logos),
+        contents_meetings=raw.get("contents_meetings", False),
+        assessed_round=raw.get("assessed_round"),
+        contact=tuple((name, raw["contact"][name]) for name in CONTACT_LINES if name in raw.get("contact", {})),
+        labels=raw.get("labels", ()),
         source=ctx.file,
     )
+
+
+_MEETING_FACTS = ("name", "report_due", "report_submitted", "report_submitted_by", "reviewed_by", "adopted_by",
+                  "adopted_on")
+
+
+def number_label(numbers: tuple[str, ...]) -> str:
+    """Return how a section's recommendation numbers print: ``1.3``; ``1.1–1.2`` for a run of
+    consecutive numbers (same prefix, last parts one apart); ``2.1, 2.3`` otherwise."""
+    if len(numbers) == 1:
+        return numbers[0]
+    parts = [n.rsplit(".", 1) if "." in n else ["", n] for n in numbers]
+    consecutive = all(p[0] == parts[0][0] and p[1].isdigit() for p in parts) and all(
+        int(b[1]) == int(a[1]) + 1 for a, b in zip(parts, parts[1:]))
+    return f"{numbers[0]}–{numbers[-1]}" if consecutive else ", ".join(numbers)
 
 
 def _unique(ctx: _Ctx, seen: dict[str, yaml.Node], value: Any, node: yaml.Node | None, path: str, what: str) -> None:

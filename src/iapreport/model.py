@@ -61,6 +61,16 @@ class Meeting(NamedTuple):
     place: Localized
     experts: tuple[Expert, ...]
     sources: Localized | None = None
+    #: the meeting's own name ("15th ACN Istanbul Action Plan Monitoring Meeting"), for headings
+    name: Localized | None = None
+    #: when the government's report was due and submitted, and who submitted it
+    report_due: _dt.date | None = None
+    report_submitted: _dt.date | None = None
+    report_submitted_by: Localized | None = None
+    #: who reviewed the report; the plenary that adopted the update, and when
+    reviewed_by: Localized | None = None
+    adopted_by: Localized | None = None
+    adopted_on: _dt.date | None = None
 
 
 class Update(NamedTuple):
@@ -76,13 +86,21 @@ class Update(NamedTuple):
 class Recommendation(NamedTuple):
     """One recommendation of the monitoring report and every update on it since.
 
-    `number` is the label as printed: ``"7"`` or a dotted label such as ``"1.1"``.
+    `number` is the label as printed: ``"7"``, a dotted label such as ``"1.1"``, or for a section
+    covering several recommendations at once (`numbers`), their range such as ``"1.1–1.2"``.
     """
 
     number: str
     title: Localized
     text: Localized
     updates: tuple[Update, ...] = ()
+    #: every recommendation number the section covers (one, or several for a grouped section)
+    numbers: tuple[str, ...] = ()
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the section covers several recommendations at once."""
+        return len(self.numbers) > 1
 
 
 class Logo(NamedTuple):
@@ -97,11 +115,36 @@ class Logo(NamedTuple):
 
 
 class Chapter(NamedTuple):
-    """A chapter (or pillar) of the report, grouping recommendations in file order."""
+    """A chapter (or pillar) of the report, grouping recommendations in file order.
+
+    A report without chapters has one chapter whose `title` is None: it prints no heading.
+    """
 
     number: str
-    title: Localized
+    title: Localized | None
     recommendations: tuple[Recommendation, ...]
+
+
+class Label(NamedTuple):
+    """A report's own wording for one catalog message (`msgid`, its English text).
+
+    `texts` maps a language to its forms: one string, or one per plural form of that language
+    for a message with a plural.
+    """
+
+    msgid: str
+    texts: tuple[tuple[str, tuple[str, ...]], ...]
+    plural: bool = False
+
+    def get(self, lang: str) -> tuple[str, ...] | None:
+        for code, forms in self.texts:
+            if code == lang:
+                return forms
+        return None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.texts)
 
 
 @dataclass(frozen=True)
@@ -122,6 +165,14 @@ class Report:
     boilerplate: tuple[tuple[str, Localized | None], ...] = ()
     #: the cover's logos; None when the data names none (the theme's are used), () for none at all
     logos: tuple[Logo, ...] | None = None
+    #: the table of contents lists every meeting's heading under each recommendation
+    contents_meetings: bool = False
+    #: the round whose recommendations the update assesses, when not this round's
+    assessed_round: int | None = None
+    #: the publisher block's contact lines: (phone | fax | email | website, text)
+    contact: tuple[tuple[str, str], ...] = ()
+    #: the report's own wording for catalog messages
+    labels: tuple[Label, ...] = ()
     #: where the data came from (for messages), not part of the publication
     source: str = field(default="<memory>", compare=False)
 
@@ -144,6 +195,11 @@ class Report:
         if self.date is not None:
             return self.date
         return max(meeting.end for meeting in self.meetings)
+
+    @property
+    def has_chapters(self) -> bool:
+        """Whether the report is divided into chapters (else it is a flat list of sections)."""
+        return any(chapter.title is not None for chapter in self.chapters)
 
     def boilerplate_override(self, name: str) -> tuple[bool, Localized | None]:
         """Return (overridden, text) for a boilerplate block; text None means dropped."""

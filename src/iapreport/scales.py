@@ -26,6 +26,10 @@ class Rating(NamedTuple):
     count_singular: str
     count_plural: str
     conclusion: str
+    #: the abbreviation for narrow table columns (msgctxt "short rating")
+    short: str = ""
+    #: listed in the summary table's header only when a report uses it
+    optional: bool = False
 
 
 class Scale(NamedTuple):
@@ -62,6 +66,8 @@ def scales() -> dict[str, Scale]:
                     count_singular=item["count"][0],
                     count_plural=item["count"][1],
                     conclusion=item["conclusion"],
+                    short=item.get("short", ""),
+                    optional=bool(item.get("optional", False)),
                 )
                 for item in body["ratings"]
             ),
