@@ -463,3 +463,37 @@ def test_hyphenate_to_fit_breaks_only_what_is_too_wide():
     assert all(len(part) + 1 <= 3.5 or part == "ab" for part in re.split("[\xad ]", softened)[:-1])
     # the language's points are preferred where their parts fit
     assert hyphenate_to_fit("abcdef", 45, width, lambda word: [3]) == "abc\xaddef"
+
+
+@pytest.mark.parametrize("n", [8, 12])
+def test_libreoffice_sets_the_docx_table_without_splitting_words(tmp_path, n, theme):
+    """The DOCX as an office suite reads it: LibreOffice's own line breaking of the same cells."""
+    import shutil
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    assert office, "LibreOffice (Debian's libreoffice-writer-nogui) is needed; .ci/run installs it"
+    for lang in ("en", "ru"):
+        document = compose(load_data(many_meetings(n), f"m{n}.yaml").report, lang)
+        table = summary_table(document)
+        path = tmp_path / f"m{n}.{lang}.docx"
+        api.write(document, "docx", path)
+        result = subprocess.run([office, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                                 "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                                capture_output=True, text=True, timeout=240)
+        pdf = tmp_path / f"m{n}.{lang}.pdf"
+        assert result.returncode == 0 and pdf.exists(), result.stderr
+        end = next(h.text for h in headings(document) if h.anchor == "assessment")
+        pages = _table_words(pdf, table, end)
+        assert pages, "the table was not found"
+        assert _split_words(pages, table, theme) == [], lang
+
+
+def test_the_third_sample_reads_back_as_its_data(tmp_path):
+    """`iapreport check` on both formats and languages: nothing missing, the TOC's numbers right
+    (meetings included), and the abbreviated summary table read as the data's ratings."""
+    from iapreport.check import check
+
+    outputs = api.build(ASTRELIA, langs=["en", "ru"], outdir=tmp_path)
+    assert len(outputs) == 4
+    for output in outputs:
+        assert check(output.path, ASTRELIA) == [], output.path
