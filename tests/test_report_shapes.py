@@ -497,3 +497,27 @@ def test_the_third_sample_reads_back_as_its_data(tmp_path):
     assert len(outputs) == 4
     for output in outputs:
         assert check(output.path, ASTRELIA) == [], output.path
+
+
+def test_a_percent_sign_in_a_reworded_rating_label_prints_once():
+    text = MINIMAL + 'labels:\n  "Progress": {en: "Progress (50%%)", ru: "Прогресс (50%%)"}\n'
+    table = summary_table(compose(load_text(text, "p.yaml").report, "en"))
+    assert "Progress (50%)" in cell_texts(table.rows[3])
+
+
+def test_a_round_cannot_assess_a_later_rounds_recommendations():
+    text = MINIMAL.replace("round: 4", "round: 4\nassessed_round: 5")
+    assert any("assessed_round" in e and "later round" in e for e in errors(text))
+
+
+def test_both_fields_of_a_pair_name_the_one_the_position_points_at():
+    both = MINIMAL + "recommendations: []\n"
+    found = [e for e in errors(both) if "not both" in e]
+    line = both.splitlines().index("recommendations: []") + 1
+    assert found and all(f":{line}:" in e and "recommendations:" in e for e in found), found
+
+
+def test_russian_fact_sentences_end_with_one_full_stop():
+    document = compose(load(ASTRELIA), "ru")
+    text = " ".join(p.text for p in walk_paragraphs(document.sections[1].blocks))
+    assert "г.." not in text and "18 августа 2017" in text.replace("\xa0", " ")

@@ -302,8 +302,9 @@ class Locale:
         return self.wording if self.wording is not None else self.translations
 
     def gettext(self, message: str, **values: object) -> str:
-        text = self.messages.ugettext(message)
-        return text % values if values else text
+        """Return the translation, formatted as the templates' gettext does: always, so ``%%``
+        means a percent sign in every message (a rating label as well as a template's)."""
+        return self.messages.ugettext(message) % values
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         text = self.messages.ungettext(singular, plural, n)

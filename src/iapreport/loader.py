@@ -893,7 +893,8 @@ class Obj(Spec):
         for group in self.one_of:
             given = [name for name in group if name in nodes]
             if len(given) != 1:
-                sub = f"{path}.{group[0]}" if path else group[0]
+                named = given[1] if len(given) > 1 else group[0]  # the field the position points at
+                sub = f"{path}.{named}" if path else named
                 where = nodes[given[1]] if len(given) > 1 else node
                 either = " or ".join(group)
                 ctx.error(where, sub, f"give {either}, not both" if given else f"{either} is required but missing")
@@ -1602,6 +1603,11 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
 
     if ctx.problems and any(p.severity == "error" for p in ctx.problems):
         return None
+    assessed = raw.get("assessed_round")
+    if _ok(assessed, raw["round"]) and assessed is not None and assessed > raw["round"]:
+        ctx.error(nodes["assessed_round"], "assessed_round",
+                  f"round {raw['round']} cannot assess the recommendations of a later round ({assessed})",
+                  "give the round whose recommendations this update assesses, or leave it out")
     boilerplate = raw.get("boilerplate", {})
     logos = raw.get("logos")
     return model.Report(
