@@ -569,6 +569,14 @@ class Date(Spec):
                 "description": self.doc + f" ({MIN_YEAR}–{MAX_YEAR})"}
 
 
+def _language_key(ctx: _Ctx, node: yaml.Node, path: str) -> bool:
+    """Whether a language map's key is a language code; report it when it is not."""
+    if _LANG_RE.match(node.value):
+        return True
+    ctx.error(node, path, f"{_shown(node.value)} is not a language code", "use codes such as en, ru, uk")
+    return False
+
+
 class LangMap(Spec):
     """A human-readable field: ``{en: ..., ru: ...}``; a plain string too when `plain` is set."""
 
@@ -599,8 +607,7 @@ class LangMap(Spec):
         for key_node, value_node in _pairs(ctx, node, path):
             lang = key_node.value
             sub = _join(path, lang)
-            if not _LANG_RE.match(lang):
-                ctx.error(key_node, sub, f"{_shown(lang)} is not a language code", "use codes such as en, ru, uk")
+            if not _language_key(ctx, key_node, sub):
                 ok = False
                 continue
             ctx.count()
@@ -750,8 +757,7 @@ class Labels(Spec):
             for lang_node, text_node in _pairs(ctx, value_node, sub):
                 lang = lang_node.value
                 where = _join(sub, lang)
-                if not _LANG_RE.match(lang):
-                    ctx.error(lang_node, where, f"{_shown(lang)} is not a language code", "use codes such as en, ru, uk")
+                if not _language_key(ctx, lang_node, where):
                     ok = False
                     continue
                 if isinstance(text_node, yaml.SequenceNode):
