@@ -83,6 +83,8 @@ def test_a_grouped_section_prints_its_range_and_plural_heading():
     assert "Рекомендации № 1.1–1.2" in ru
     table = summary_table(compose(report, "en"))
     assert cell_texts(table.rows[3])[0].replace("\xa0", " ").replace("\u202f", " ").startswith("Recommendations 1.1–1.2: ")
+    body = [p.text.replace("\xa0", " ") for p in walk_paragraphs(compose(report, "en").sections[1].blocks)]
+    assert "Overall assessment of Recommendations No. 1.1–1.2: Progress." in body
 
 
 def test_grouped_numbers_that_are_not_a_run_are_listed():
@@ -183,9 +185,9 @@ def test_named_meetings_head_their_updates_with_full_dates_and_are_in_the_conten
 def test_meeting_facts_are_printed_in_the_summary():
     document = compose(load_text(NAMED, "n.yaml").report, "en")
     text = " ".join(p.text for p in walk_paragraphs(document.sections[1].blocks)).replace("\xa0", " ").replace("\u202f", " ")
-    assert "The government’s report was due on 1 May 2018." in text
-    assert "The government’s report was submitted on 20 May 2018 by the Ministry of Justice." in text
-    assert "The report was reviewed by the rapporteurs." in text
+    assert "Report of the Government: due on 1 May 2018." in text
+    assert "Report of the Government: submitted on 20 May 2018 by the Ministry of Justice." in text
+    assert "Report of the Government: reviewed by the rapporteurs." in text
     assert "The progress update was adopted by the plenary on 5 July 2018." in text
     ru = " ".join(p.text for p in walk_paragraphs(compose(load_text(NAMED, "n.yaml").report, "ru")
                                                    .sections[1].blocks)).replace("\xa0", " ").replace("\u202f", " ")
@@ -209,7 +211,7 @@ def test_no_progress_and_a_late_report_are_ratings_of_their_own():
     assert cell_texts(table.rows[3])[1] in ("Not assessed (report submitted late)", "NA")
     assert table.rows[3].cells[1].style == "rating-not_assessed_late"
     body = " ".join(p.text for p in walk_paragraphs(document.sections[1].blocks)).replace("\xa0", " ").replace("\u202f", " ")
-    assert "was not assessed at this meeting" in body
+    assert "Overall assessment of Recommendation No. 1: Not assessed (report submitted late)." in body
     no = compose(load_text(MINIMAL.replace("rating: progress", "rating: no_progress"), "r.yaml").report, "ru")
     assert "Прогресс отсутствует" in cell_texts(summary_table(no).rows[3])
 

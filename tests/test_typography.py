@@ -62,4 +62,4 @@ def test_fast_tie_rules_agree_with_their_plain_statement_on_random_text():
 def test_the_russian_cover_never_ends_a_line_with_a_preposition(kz_docs):
     programme = kz_docs["ru"].sections[0].blocks
     texts = [b.text for b in programme if hasattr(b, "runs") and b.style == "cover-programme"]
-    assert texts == [f"Стамбульский план действий по борьбе с{NBSP}коррупцией"]
+    assert texts == [f"Четвертый раунд мониторинга Стамбульского плана действий по борьбе с{NBSP}коррупцией"]

@@ -52,6 +52,8 @@ class Output(NamedTuple):
     pages: int | None = None
     #: the time it took: its edition's composing (shared between the edition's formats) and writing
     seconds: float = 0.0
+    #: the fields printed in the fallback language (`build(fallback=...)`), one message each
+    fallbacks: tuple[str, ...] = ()
 
 
 def output_name(source: str | Path, lang: str, fmt: str) -> str:
@@ -147,8 +149,12 @@ def _unprintable(result: LoadResult, theme: Theme, source: str | Path) -> DataEr
 def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: Iterable[str] = FORMATS,
           outdir: str | Path = ".", strict: bool = False,
           locales_dirs: Sequence[str | Path] = (),
-          theme: Theme | str | Path | None = None) -> list[Output]:
+          theme: Theme | str | Path | None = None, fallback: str | None = None) -> list[Output]:
     """Build every requested edition of one data file; return what was written.
+
+    With `fallback` (a language code), a field the data lacks in an edition's language is printed
+    in that language instead of failing the build: each such field is listed in the output's
+    `fallbacks`, and the document notes it under the heading of its section.
 
     Outputs are named ``<stem>.<lang>.<format>`` in `outdir` (created if needed). `langs` defaults
     to the languages the data is written in. Raises `DataError` for invalid data (also for
@@ -171,7 +177,7 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
     composing = {}
     for lang in langs:
         start = time.perf_counter()
-        documents[lang] = compose(report, lang, locales_dirs=locales_dirs, theme=theme)
+        documents[lang] = compose(report, lang, locales_dirs=locales_dirs, theme=theme, fallback=fallback)
         composing[lang] = (time.perf_counter() - start) / len(formats)
     outdir = Path(outdir)
     # an output that cannot be written is found before any work
@@ -198,7 +204,8 @@ def build(source: str | Path, *, langs: Iterable[str] | None = None, formats: It
                         raise
                     raise located from exc
                 seconds = composing[lang] + time.perf_counter() - start
-                outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None, seconds))
+                outputs.append(Output(outdir / name, lang, fmt, pages if isinstance(pages, int) else None, seconds,
+                                      document.fallbacks))
         _move_all(scratch, [output.path for output in outputs])
         return outputs
     finally:

@@ -40,7 +40,8 @@ class Result(NamedTuple):
     #: writing); for a failure, on the whole data file
     seconds: float
     status: str  # "ok" or "failed"
-    #: what went wrong, one located message a line (problems as `file:line:column: field: ...`)
+    #: what went wrong, one located message a line (problems as `file:line:column: field: ...`);
+    #: for an output written with a fallback language, each field printed in it
     messages: tuple[str, ...] = ()
 
     @property
@@ -102,6 +103,7 @@ class _Task(NamedTuple):
     strict: bool
     locales_dirs: tuple[str, ...]
     theme: str | None
+    fallback: str | None = None
 
 
 def _build_one(task: _Task) -> list[Result]:
@@ -115,7 +117,8 @@ def _build_one(task: _Task) -> list[Result]:
     start = time.perf_counter()
     try:
         outputs = build(task.source, langs=task.langs, formats=task.formats, outdir=task.outdir,
-                        strict=task.strict, locales_dirs=task.locales_dirs, theme=task.theme)
+                        strict=task.strict, locales_dirs=task.locales_dirs, theme=task.theme,
+                        fallback=task.fallback)
     except DataError as exc:
         problems = exc.problems
         if task.strict:  # warnings stopped the build: they are errors
@@ -128,8 +131,8 @@ def _build_one(task: _Task) -> list[Result]:
         return [_failed(task.source, time.perf_counter() - start, message.splitlines())]
     except OSError as exc:
         return [_failed(task.source, time.perf_counter() - start, [f"{task.source}: {exc}"])]
-    return [Result(task.source, output.lang, output.format, output.path, output.pages, output.seconds, "ok")
-            for output in outputs]
+    return [Result(task.source, output.lang, output.format, output.path, output.pages, output.seconds, "ok",
+                   output.fallbacks) for output in outputs]
 
 
 class Terminated(KeyboardInterrupt):
@@ -173,7 +176,8 @@ def build_many(sources: Iterable[str | os.PathLike[str]], *, langs: Iterable[str
                formats: Iterable[str] = ("docx", "pdf"), outdir: str | os.PathLike[str] = ".",
                jobs: int | None = None, strict: bool = False, locales_dirs: Sequence[str | os.PathLike[str]] = (),
                theme: str | os.PathLike[str] | None = None,
-               progress: Callable[[list[Result]], None] | None = None) -> list[Result]:
+               progress: Callable[[list[Result]], None] | None = None,
+               fallback: str | None = None) -> list[Result]:
     """Build every data file of `sources` (files, glob patterns, folders) in `jobs` processes.
 
     Return one Result per output written and one per data file (or input naming none) that failed,
@@ -187,7 +191,8 @@ def build_many(sources: Iterable[str | os.PathLike[str]], *, langs: Iterable[str
     if clashes:
         raise ValueError("; ".join(clashes))
     tasks = [_Task(file, tuple(langs) if langs is not None else None, tuple(formats), os.fspath(outdir), strict,
-                   tuple(os.fspath(d) for d in locales_dirs), os.fspath(theme) if theme is not None else None)
+                   tuple(os.fspath(d) for d in locales_dirs), os.fspath(theme) if theme is not None else None,
+                   fallback)
              for file in files]
     if progress is not None:
         for result in results:  # inputs that name no file

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", default=None, metavar="FILE", help="a theme file instead of the shipped one")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build N files at once in parallel processes (default: the number of cores)")
+    p.add_argument("--fallback", default=None, metavar="LANG",
+                   help="print this language's text where the data lacks an edition's language (each use "
+                        "is listed, and noted in the document under its section's heading)")
 
     p = sub.add_parser("schema", help="print the JSON Schema of the data format")
 
@@ -61,10 +64,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--locales", action="append", default=[], metavar="DIR")
     p.add_argument("--theme", default=None, metavar="FILE")
 
+    p = sub.add_parser("i18n", help="translators' commands: extract, update, init, status")
+    i18n = p.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
+    folder = dict(default=None, metavar="DIR",
+                  help="the catalogs' folder (<lang>/LC_MESSAGES/iapreport.po; default: the shipped locales)")
+    q = i18n.add_parser("extract", help="write iapreport.pot: every message of the templates, scales and code")
+    q.add_argument("--locales", **folder)
+    q = i18n.add_parser("update", help="merge iapreport.pot into the catalogs (new: untranslated, changed: fuzzy, "
+                                       "removed: obsolete)")
+    q.add_argument("--lang", type=_split, default=None, help="only these catalogs (comma-separated)")
+    q.add_argument("--locales", **folder)
+    q = i18n.add_parser("init", help="start the catalog of a new language, with its plural rule")
+    q.add_argument("lang", metavar="LANG")
+    q.add_argument("--locales", **folder)
+    q = i18n.add_parser("status", help="what each edition still lacks: catalog messages and data text; "
+                                       "status 1 if anything")
+    q.add_argument("--lang", type=_split, default=None, help="only these languages (comma-separated)")
+    q.add_argument("--data", nargs="+", default=[], metavar="FILE", help="data files whose text to check too")
+    q.add_argument("--locales", **folder)
+
     p = sub.add_parser("dump-tree", help="print the document tree of one edition (text)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--lang", required=True)
     p.add_argument("--locales", action="append", default=[], metavar="DIR")
+    p.add_argument("--fallback", default=None, metavar="LANG", help="as for build")
     return parser
 
 
@@ -129,7 +152,7 @@ def cmd_build(args) -> int:
         with report:
             results = build_many(args.files, langs=args.lang, formats=args.format, outdir=args.output,
                                  jobs=args.jobs, strict=args.strict, locales_dirs=args.locales, theme=args.theme,
-                                 progress=report.finished)
+                                 progress=report.finished, fallback=args.fallback)
     except KeyboardInterrupt as exc:
         print("iapreport: interrupted; files not finished were not written, earlier outputs are as they were",
               file=sys.stderr)
@@ -186,6 +209,8 @@ class _Report:
         for result in results:
             if result.ok:
                 self.say(result.path)
+        for message in dict.fromkeys(m for r in results if r.ok for m in r.messages):
+            print(f"warning: {message}", file=sys.stderr)
         for result in failed:
             for message in result.messages:
                 print(message, file=sys.stderr)
@@ -232,7 +257,7 @@ def cmd_dump_tree(args) -> int:
     from .tree import dump
 
     try:
-        document = compose(load(args.file), args.lang, locales_dirs=args.locales)
+        document = compose(load(args.file), args.lang, locales_dirs=args.locales, fallback=args.fallback)
     except DataError as exc:
         _print_problems(exc.problems, False)
         return EXIT_INVALID
@@ -277,7 +302,100 @@ def cmd_check(args) -> int:
     return status
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree,
+def cmd_i18n(args) -> int:
+    """The translators' commands, over `catalog`'s functions (babel's)."""
+    from . import catalog
+    from .resources import locales_dir
+
+    locales = Path(args.locales) if args.locales else locales_dir()
+    try:
+        if args.i18n_command == "extract":
+            path = catalog.write_template(locales)
+            print(f"{path}: {sum(1 for m in catalog.read_catalog(path) if m.id)} messages")
+            return EXIT_OK
+        if args.i18n_command == "update":
+            if not catalog.template_path(locales).is_file():
+                catalog.write_template(locales)
+            merged = catalog.update(locales, args.lang)
+            if not merged:
+                print(f"iapreport: {locales}: no catalog to update (start one with `iapreport i18n init LANG`)",
+                      file=sys.stderr)
+                return EXIT_INVALID
+            for item in merged:
+                print(f"{item.path}: {item.added} new, {item.fuzzy} fuzzy, {item.obsolete} obsolete")
+            return EXIT_OK
+        if args.i18n_command == "init":
+            if not catalog.template_path(locales).is_file():
+                catalog.write_template(locales)
+            path = catalog.init(locales, args.lang)
+            folder = f" --locales {args.locales}" if args.locales else ""
+            print(f"{path}: started; translate its messages, then `iapreport i18n status --lang {args.lang}{folder}`")
+            return EXIT_OK
+        return _i18n_status(args, locales)
+    except (catalog.CatalogError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        print(f"iapreport: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _i18n_status(args, locales: Path) -> int:
+    """Per language: the catalog's counts and untranslated messages, then each data file's
+    fields lacking that language. Status 1 when an edition would lack anything."""
+    from . import catalog
+    from .composer import ComposeError, compose
+    from .errors import IapreportError
+    from .i18n import PSEUDO_LOCALES, LocaleError, get_locale
+    from .loader import load_file
+
+    template = catalog.folder_template(locales)
+    found = dict(catalog.catalogs(locales)) if args.lang is None else dict(
+        catalog.catalogs(locales, [lang for lang in args.lang if lang not in PSEUDO_LOCALES]))
+    incomplete = False
+    reports = []
+    for name in args.data:
+        result = load_file(name)
+        if result.report is None:
+            _print_problems(result.errors, False)
+            print(f"{name}: invalid; fix it before its text can be checked", file=sys.stderr)
+            incomplete = True
+        else:
+            reports.append((name, result.report))
+    for lang, path in found.items():
+        state = catalog.status(lang, path, template)
+        print(f"{lang}: {state.translated} translated, {len(state.fuzzy)} fuzzy, {len(state.untranslated)} "
+              f"untranslated, {state.obsolete} obsolete ({path})")
+        for message in state.untranslated:
+            print(f"  untranslated: {message}")
+        for message in state.fuzzy:
+            print(f"  fuzzy: {message}")
+        incomplete |= not state.complete
+        try:  # what a build would refuse: a placeholder it cannot fill, a catalog in another's folder
+            get_locale(lang, [locales])
+        except LocaleError as exc:
+            incomplete = True
+            print(f"  unusable: {exc}")
+            continue
+        for name, report in reports:
+            try:
+                compose(report, lang, locales_dirs=[locales])
+            except ComposeError as exc:
+                incomplete = True
+                print(f"  {name}: {len(exc.messages)} field{'s' if len(exc.messages) != 1 else ''} "
+                      f"without {lang!r} text")
+                for message in exc.messages:
+                    print(f"    {message}")
+            except IapreportError as exc:
+                incomplete = True
+                print(f"  {name}: {exc}")
+            else:
+                print(f"  {name}: complete")
+    if incomplete:
+        print("iapreport: an edition lacks text (listed above)", file=sys.stderr)
+    return EXIT_INVALID if incomplete else EXIT_OK
+
+
+COMMANDS = {"i18n": cmd_i18n, "validate": cmd_validate, "build": cmd_build, "schema": cmd_schema, "dump-tree": cmd_dump_tree,
             "check": cmd_check}
 
 

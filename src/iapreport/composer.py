@@ -48,10 +48,17 @@ class _Composer:
     t: object  # the template module of macros
     theme: "Theme"  # for the cover's logos: their size, and the theme's own when the data names none
     missing: list[str] = field(default_factory=list)
+    #: the language whose text stands in for a field the edition's language lacks (None: none does)
+    fallback: str | None = None
+    #: (field path, where: the anchor of the section it is printed in, or "cover") of each stand-in
+    fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    #: the anchor of the section being composed, for `fallbacks`
+    where: str = "cover"
 
     @property
     def lang(self) -> str:
-        return self.locale.lang
+        """The language of the data's text this edition prints."""
+        return self.locale.prose_lang
 
     # -- data access ---------------------------------------------------------------------------
 
@@ -60,6 +67,11 @@ class _Composer:
         if value is None:
             return ""
         found = value.get(self.lang)
+        if found is None and self.fallback is not None:
+            found = value.get(self.fallback)
+            if found is not None:
+                self.fallbacks.append((path, self.where))
+                return found
         if found is None:
             self.missing.append(f"{self.report.source}: {path}: no {self.lang!r} text "
                                 f"(given in {', '.join(value.languages)})")
@@ -142,8 +154,11 @@ class _Composer:
             blocks.append(Paragraph((Run(self.macro("network_short"), bold=True),), "cover-publisher"))
             blocks.extend(Paragraph((Run(line.strip()),), "cover-publisher", source)
                           for line in text.splitlines() if line.strip())
-        blocks.append(Paragraph((Run(self.macro("programme")),), "cover-programme"))
-        blocks.append(Paragraph((Run(self.macro("round_title", self.report.round)),), "cover-round"))
+        # the programme and the round, in the order and case the language puts them
+        lines = [line.strip() for line in self.macro("cover_programme_round", self.report.round).split("\n")
+                 if line.strip()]
+        blocks.extend(Paragraph((Run(line),), "cover-programme" if index == 0 else "cover-round")
+                      for index, line in enumerate(lines))
         assessed = self.report.assessed_round
         if assessed is not None and assessed != self.report.round:
             blocks.append(Paragraph((Run(self.macro("assessed_round", assessed)),), "cover-round", "assessed_round"))
@@ -151,7 +166,7 @@ class _Composer:
         blocks.append(Paragraph((Run(doc_type),), "cover-title"))
         original = self.report.original_language
         if original and original != self.lang:
-            language = self.locale.language_name(original)
+            language = self.locale.language_name(original, "translated from")
             blocks.append(Paragraph((Run(self.macro("translation_note", language)),), "cover-note"))
         description = self.boilerplate("description", "cover-description", country)
         if description:
@@ -170,6 +185,7 @@ class _Composer:
 
     def summary(self, scale, country: str) -> list[Block]:
         report = self.report
+        self.where = "summary"
         blocks: list[Block] = []
         for mi, meeting in enumerate(report.meetings):
             path = f"meetings[{mi}]"
@@ -197,7 +213,7 @@ class _Composer:
                              for update in rec.updates if update.meeting == meeting.number)
             total = sum(counts.values())
             if total:
-                parts = [self.locale.ngettext(r.count_singular, r.count_plural, counts[r.value])
+                parts = [self.macro("rating_count", self.locale.gettext(r.label), self.locale.number(counts[r.value]))
                          for r in scale.ratings if counts[r.value]]
                 sentence = self.macro("rating_counts", total, self.locale.number(total), self.locale.join(parts))
                 blocks.append(Paragraph((Run(sentence),), "summary-text"))
@@ -208,14 +224,15 @@ class _Composer:
         """Return the sentences on a meeting's facts the data gives (report, review, adoption)."""
         out: list[str] = []
         date = self.locale.date
+        report = self.macro("government_report_label")
         if meeting.report_due is not None:
-            out.append(self.macro("report_due", date(meeting.report_due)))
+            out.append(self.macro("report_due", report, date(meeting.report_due)))
         if meeting.report_submitted is not None or meeting.report_submitted_by is not None:
-            out.append(self.macro("report_submitted",
+            out.append(self.macro("report_submitted", report,
                                   date(meeting.report_submitted) if meeting.report_submitted else "",
                                   self.text(meeting.report_submitted_by, f"{path}.report_submitted_by")))
         if meeting.reviewed_by is not None:
-            out.append(self.macro("reviewed_by", self.text(meeting.reviewed_by, f"{path}.reviewed_by")))
+            out.append(self.macro("reviewed_by", report, self.text(meeting.reviewed_by, f"{path}.reviewed_by")))
         if meeting.adopted_by is not None or meeting.adopted_on is not None:
             out.append(self.macro("adopted", self.text(meeting.adopted_by, f"{path}.adopted_by"),
                                   date(meeting.adopted_on) if meeting.adopted_on else ""))
@@ -328,11 +345,13 @@ class _Composer:
         for ci, chapter in enumerate(report.chapters):
             cpath = f"chapters[{ci}]." if chapter.title is not None else ""
             if chapter.title is not None:
+                self.where = anchor("chapter", chapter.number)
                 title = self.text(chapter.title, f"{cpath}title")
                 blocks.append(Heading(self.macro("chapter_heading", chapter_word, chapter.number, title), 1,
                                       anchor("chapter", chapter.number), "heading-chapter"))
             for ri, rec in enumerate(chapter.recommendations):
                 rpath = f"{cpath}recommendations[{ri}]"
+                self.where = anchor("rec", rec.number)
                 rec_title = self.text(rec.title, f"{rpath}.title")
                 blocks.append(Heading(self.macro("recommendation_heading", rec.number, rec_title,
                                                  max(1, len(rec.numbers))), 2,
@@ -351,10 +370,28 @@ class _Composer:
                     if update.conclusion is not None:
                         blocks.extend(self.prose(update.conclusion, f"{upath}.conclusion", "conclusion"))
                     else:
-                        rating = scale.rating(update.rating)
-                        sentence = self.locale.gettext(rating.conclusion, country=country, number=rec.number)
+                        label = self.locale.gettext(scale.rating(update.rating).label)
+                        sentence = self.macro("conclusion", rec.number, label, max(1, len(rec.numbers)), country)
                         blocks.append(Paragraph((Run(sentence),), "conclusion", f"{upath}.rating"))
         return blocks
+
+    def mark_fallbacks(self, cover: list[Block], body: list[Block]) -> tuple[list[Block], list[Block]]:
+        """Put a note under the heading of each section that prints text in the fallback language
+        (under the title on the cover), in the edition's language, for readers and the secretariat."""
+        places = {where for _, where in self.fallbacks}
+        note = Paragraph((Run(self.macro("fallback_note", self.locale.language_name(self.fallback))),),
+                         "fallback-note")
+        marked_body: list[Block] = []
+        for block in body:
+            marked_body.append(block)
+            if isinstance(block, Heading) and block.anchor in places:
+                marked_body.append(note)
+        marked_cover: list[Block] = []
+        for block in cover:
+            marked_cover.append(block)
+            if "cover" in places and isinstance(block, Paragraph) and block.style == "cover-title":
+                marked_cover.append(note)
+        return marked_cover, marked_body
 
     def meeting_heading(self, meeting: model.Meeting) -> str:
         """Return a meeting's heading: "19th ACN Monitoring Meeting, July 2018", or the meeting's
@@ -394,13 +431,15 @@ class _Composer:
         body.append(PageBreak())
         body.extend(self.sections_body(scale, country))
 
+        if self.fallbacks:
+            cover, body = self.mark_fallbacks(cover, body)
         entries = tuple(TocEntry(h.toc_text or h.text, h.level, h.anchor or "")
                         for h in body if isinstance(h, Heading) and h.toc)
         toc = TableOfContents(self.macro("toc_title"), entries)
         front: list[Block] = [toc, PageBreak()]
 
         if self.missing:
-            raise ComposeError(self.missing)
+            raise ComposeError(list(dict.fromkeys(self.missing)))  # a field used twice is listed once
 
         programme = self.macro("programme")
         round_title = self.macro("round_title", report.round)
@@ -419,26 +458,34 @@ class _Composer:
         document = Document(metadata, (
             Section(tuple(cover)),
             Section(tuple(front + body), running_header=header, page_numbers=True),
-        ))
+        ), fallbacks=tuple(f"{report.source}: {path}: no {self.lang!r} text; the {self.fallback!r} text is printed"
+                           for path, _ in self.fallbacks))
         return Ties(self.locale.short_words()).document(document)
 
 
 def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),
-            template_dir: str | Path | None = None, theme: "Theme | None" = None) -> Document:
+            template_dir: str | Path | None = None, theme: "Theme | None" = None,
+            fallback: str | None = None) -> Document:
     """Return the document tree of `report`'s edition in `lang`.
 
     `theme` (default: the shipped one) gives the cover's logos their size, and its own logos when
     the data names none. Raises LocaleError when no catalog exists for `lang`, ComposeError when
-    the data lacks text in that language (every missing field is listed).
+    the data lacks text in that language (every missing field is listed), unless `fallback` names
+    a language whose text then stands in: each such field is listed in the document's `fallbacks`
+    and a note under its section's heading says so, in the edition's language.
     """
     if theme is None:
         from .theme import load_theme
 
         theme = load_theme()
     locale = get_locale(lang, locales_dirs)
+    if fallback == locale.prose_lang:
+        fallback = None
     labels, missing = [], []
     for label in report.labels:
-        forms = label.get(locale.lang)
+        forms = label.get(locale.prose_lang)
+        if forms is None and fallback is not None:
+            forms = label.get(fallback)
         if forms is None:
             missing.append(f"{report.source}: labels.{label.msgid}: no {locale.lang!r} text "
                            f"(given in {', '.join(label.languages)})")
@@ -446,5 +493,6 @@ def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Pat
             labels.append((label.msgid, forms))
     if labels:
         locale = locale.relabelled(tuple(labels))
-    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir), theme, missing)
+    composer = _Composer(report, locale, template_module(locale, template_dir=template_dir), theme, missing,
+                         fallback)
     return composer.document()

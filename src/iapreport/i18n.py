@@ -35,7 +35,9 @@ DOMAIN = "iapreport"
 #: the language the msgids are written in: its catalog may leave a msgstr empty
 SOURCE_LANGUAGE = "en"
 #: msgctxt of optional entries (a translator may override a country's name from the locale data)
-OPTIONAL_CONTEXTS = ("country", "typography")
+OPTIONAL_CONTEXTS = ("country", "typography", "translated from")
+#: languages a catalog may name in the form "translated from" needs (msgctxt "translated from")
+SOURCE_LANGUAGES = ("en", "ru", "uk", "hy", "az", "ka", "kk", "ky", "mn", "tg", "uz", "fr", "de")
 
 
 #: the English ordinal form of each CLDR ordinal category (msgctxt "ordinal <category>")
@@ -56,6 +58,7 @@ EXTRA_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "%(name)s, %(dates)s, %(place)s.": ("month", "ordinal", "number"),
     "%(ordinal)s meeting, %(month)s": ("dates", "number"),
     "%(ordinal)s, %(month)s": ("dates", "number"),
+    "Overall assessment of Recommendation No. %(number)s: %(rating)s.": ("country",),
 }
 
 
@@ -211,6 +214,7 @@ def _check_placeholders(path: str, catalog) -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         names = {name for text in ids for name in _PLACEHOLDER_RE.findall(text)}
+        names.update(EXTRA_PLACEHOLDERS.get(ids[0], ()))  # what the code passes besides (the meeting's number)
         if isinstance(message.id, tuple):
             names.add("num")
         for text in strings:
@@ -286,9 +290,13 @@ class Locale:
     lang: str
     babel: BabelLocale
     translations: Translations
-    catalog: Path
+    catalog: Path | None
     #: the catalog with a report's own wording laid over it (`relabelled`), else the catalog
     wording: "Translations | Relabelled | None" = None
+    #: the language of the data's prose this edition prints (a pseudo-locale's is English)
+    data_lang: str = ""
+    #: the edition's BCP 47 tag when it is not babel's (a pseudo-locale's)
+    tag_override: str = ""
 
     def relabelled(self, labels: tuple[tuple[str, tuple[str, ...]], ...]) -> "Locale":
         """Return this locale with a report's own wording for some messages (msgid -> forms)."""
@@ -317,8 +325,16 @@ class Locale:
     # -- formatting --------------------------------------------------------------------------
 
     @property
+    def prose_lang(self) -> str:
+        """Return the language of the data's text this edition prints (its own, except for a
+        pseudo-locale, which prints the English data)."""
+        return self.data_lang or self.lang
+
+    @property
     def tag(self) -> str:
         """Return the BCP 47 tag of the edition, e.g. ``en-GB`` or ``ru-RU``."""
+        if self.tag_override:
+            return self.tag_override
         territory = self.babel.territory or _default_territory(self.babel.language)
         return f"{self.babel.language}-{territory}" if territory else self.babel.language
 
@@ -374,7 +390,13 @@ class Locale:
         """Return the words the language keeps with the next one (msgctxt "typography")."""
         return tuple((self.optional("typography", TIED_WORDS) or "").split())
 
-    def language_name(self, code: str) -> str:
+    def language_name(self, code: str, context: str | None = None) -> str:
+        """Return a language's name in the edition's language: the catalog's form for `context`
+        (e.g. "translated from": Russian «с английского») where it gives one, else CLDR's."""
+        if context is not None:
+            given = self.optional(context, code)
+            if given:
+                return given
         try:
             return BabelLocale.parse(code).get_display_name(self.babel) or code
         except (ValueError, UnknownLocaleError):
@@ -406,20 +428,98 @@ def _replace_day(pattern: str, literal: str) -> str:
     return "".join(parts)
 
 
+#: built-in pseudo-locales (Android's and Windows' names): every message accented, bracketed and
+#: about a third longer, to find untranslated text and text that cannot grow; their data is English
+PSEUDO_LOCALES = {"en-XA": SOURCE_LANGUAGE, "qps-ploc": SOURCE_LANGUAGE}
+
+
+def _language_of(code: str) -> str:
+    return code.replace("-", "_").split("_")[0].lower()
+
+
 def _get_locale(lang: str, dirs: tuple[Path, ...]) -> Locale:
     # not cached: the catalog is looked for and read again each time (its compiled form is kept
     # by its bytes), so a catalog added to a folder, or edited, is used at the next build
     path = catalog_path(lang, dirs)
+    if path is None and lang in PSEUDO_LOCALES:
+        return _pseudo_locale(lang, PSEUDO_LOCALES[lang])
     if path is None:
         known = ", ".join(available_languages([d for d in dirs[:-1]])) or "none"
         raise LocaleError(f"no catalog for language {lang!r} (looked in {', '.join(map(str, dirs))}; "
                           f"available: {known})")
     translations, catalog_locale = _compile(str(path))
+    if catalog_locale and _language_of(catalog_locale) != _language_of(lang):
+        raise LocaleError(f"{path}: the catalog says Language: {catalog_locale}, but it is in the folder of "
+                          f"{lang!r}; move it to {_language_of(catalog_locale)}/ or correct its Language header")
     try:
         babel_locale = BabelLocale.parse(catalog_locale or lang)
     except (ValueError, UnknownLocaleError) as exc:
         raise LocaleError(f"the catalog {path} names a language babel does not know: {exc}") from exc
     return Locale(lang, babel_locale, translations, path)
+
+
+_PSEUDO_LETTERS = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "áƀçđéƒĝĥíĵķĺḿñóƥɋŕšţúṽŵẋýžÁƁÇĐÉƑĜĤÍĴĶĹḾÑÓƤɊŔŠŢÚṼŴẊÝŽ")
+#: what a pseudo-locale leaves as it is: placeholders, Markdown link targets, web and mail addresses
+_PSEUDO_KEEP = re.compile(r"%\(\w+\)[sd]|%%|\]\([^)]*\)|\b(?:www\.|https?://)\S+|\S+@\S+")
+_PSEUDO_FILLER = ("ĺóŕ", "éḿ", "íƥ", "šúḿ", "đóĺ")
+
+
+def pseudo(text: str) -> str:
+    """Return `text` as a pseudo-locale prints it: letters accented, about 35 % longer (short
+    filler words, so no word grows), in brackets; placeholders and addresses kept as they are.
+    A Markdown list or heading keeps its marker outside the brackets."""
+    if not text.strip():
+        return text
+    pieces, last = [], 0
+    for match in _PSEUDO_KEEP.finditer(text):
+        pieces.append(text[last:match.start()].translate(_PSEUDO_LETTERS))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(text[last:].translate(_PSEUDO_LETTERS))
+    body = "".join(pieces)
+    target = round(len(text) * 1.35)
+    filler = []
+    index = 0
+    while len(body) + 2 + sum(len(w) + 1 for w in filler) < target:
+        filler.append(_PSEUDO_FILLER[index % len(_PSEUDO_FILLER)])
+        index += 1
+    lead = re.match(r"\s*(?:[-*+]|\d+[.)]|#+)?\s*", body).group()
+    return f"{lead}[{body[len(lead):]}{' ' + ' '.join(filler) if filler else ''}]"
+
+
+@functools.lru_cache(maxsize=4)
+def _pseudo_translations(pot_bytes: bytes) -> Translations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    template = read_po(io.BytesIO(pot_bytes), domain=DOMAIN)
+    for message in template:
+        if not message.id or message.context in OPTIONAL_CONTEXTS:
+            continue
+        if isinstance(message.id, tuple):
+            message.string = (pseudo(message.id[0]), pseudo(message.id[1]))
+        else:
+            message.string = pseudo(message.id)
+    buffer = io.BytesIO()
+    write_mo(buffer, template, use_fuzzy=True)
+    buffer.seek(0)
+    translations = Translations(buffer, domain=DOMAIN)
+    translations.catalog_path = f"<pseudo-locale from {DOMAIN}.pot>"
+    return translations
+
+
+def _pseudo_locale(lang: str, base: str) -> Locale:
+    """A built-in pseudo-locale: English formatting (dates, numbers), pseudo text for every
+    message of the catalog template, and the English data."""
+    pot = locales_dir() / f"{DOMAIN}.pot"
+    try:
+        source = pot.read_bytes()
+    except OSError as exc:
+        raise LocaleError(f"{pot}: cannot read the catalog template for the pseudo-locale {lang}: {exc}") from exc
+    return Locale(lang, BabelLocale.parse(base), _pseudo_translations(source), None, data_lang=base,
+                  tag_override=lang)
 
 
 def get_locale(lang: str, extra_dirs: Sequence[str | Path] = ()) -> Locale:

@@ -19,13 +19,10 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Rating(NamedTuple):
-    """One value of a scale, with the msgids that say it in prose."""
+    """One value of a scale, with its label: the one msgid that names it everywhere."""
 
     value: str
     label: str
-    count_singular: str
-    count_plural: str
-    conclusion: str
     #: the abbreviation for narrow table columns (msgctxt "short rating")
     short: str = ""
     #: listed in the summary table's header only when a report uses it
@@ -63,9 +60,6 @@ def scales() -> dict[str, Scale]:
                 Rating(
                     value=item["value"],
                     label=item["label"],
-                    count_singular=item["count"][0],
-                    count_plural=item["count"][1],
-                    conclusion=item["conclusion"],
                     short=item.get("short", ""),
                     optional=bool(item.get("optional", False)),
                 )

@@ -186,6 +186,8 @@ class Document(NamedTuple):
 
     metadata: Metadata
     sections: tuple[Section, ...] = ()
+    #: the data fields printed in a fallback language, one message each (see `compose`)
+    fallbacks: tuple[str, ...] = ()
 
     def blocks(self) -> Iterator[Block]:
         """Yield every top-level block of every section, in order."""
