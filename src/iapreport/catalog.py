@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN, OPTIONAL_CONTEXTS, ORDINAL_FORMS, SOURCE_LANGUAGES, TIED_WORDS
+from .i18n import DOMAIN, HYPHENATED_WORDS, OPTIONAL_CONTEXTS, ORDINAL_FORMS, SOURCE_LANGUAGES, TIED_WORDS
 from .resources import locales_dir, templates_dir
 from .scales import scales
 
@@ -60,6 +60,12 @@ def extract(template_dir: Path | None = None) -> Catalog:
         catalog.add(code, None, [("src/iapreport/i18n.py", 0)], context="translated from",
                     auto_comments=["optional: the language's name as the cover's translation note needs it "
                                    "(Russian: «английского»); CLDR's name otherwise"])
+    catalog.add(HYPHENATED_WORDS, None, [("src/iapreport/typography.py", 0)], context="hyphenation",
+                auto_comments=["optional: words broken only where shown, each written with hyphens at its break "
+                               "points (Ka-zakh-stan), separated by spaces; the dictionary's points otherwise"])
+    catalog.add("‘%(text)s’", None, [("src/iapreport/typography.py", 0)],
+                auto_comments=["the language's quotation marks inside quotation marks, put for the data's straight "
+                               "quotes (English ‘…’, Russian „…“)"])
     catalog.add("“%(text)s”", None, [("src/iapreport/i18n.py", 0)],
                 auto_comments=["quotation marks of the language around generated text"])
     return catalog

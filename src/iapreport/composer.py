@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from . import markdown, model
 from .errors import IapreportError
-from .typography import Ties
+from .typography import Quotes, Ties
 from .i18n import Locale, get_locale, template_module
 from .scales import scales
 from .tree import (Block, Cell, Document, Heading, Image, ImageRow, Metadata, PageBreak, Paragraph, Row, Run,
@@ -54,6 +54,11 @@ class _Composer:
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
     #: the anchor of the section being composed, for `fallbacks`
     where: str = "cover"
+    #: every prose field composed (to check the report's `straight_quotes` names real ones)
+    prose_paths: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.quotes = Quotes(*self.locale.quote_pairs())
 
     @property
     def lang(self) -> str:
@@ -83,7 +88,11 @@ class _Composer:
         if not text:
             return []
         try:
-            return list(markdown.parse(text, source=f"{path}.{self.lang}", style=style))
+            blocks = list(markdown.parse(text, source=f"{path}.{self.lang}", style=style))
+            self.prose_paths.add(path)
+            if path in self.report.straight_quotes:
+                return blocks
+            return self.quotes.blocks(blocks)
         except markdown.ProseLost as exc:
             self.missing.append(f"{self.report.source}: {exc}")
             return []
@@ -438,6 +447,10 @@ class _Composer:
         toc = TableOfContents(self.macro("toc_title"), entries)
         front: list[Block] = [toc, PageBreak()]
 
+        for path in self.report.straight_quotes:
+            if path not in self.prose_paths:
+                self.missing.append(f"{self.report.source}: straight_quotes: {path!r} names no Markdown field of "
+                                    f"the report (write a field's path as messages give it, without the language)")
         if self.missing:
             raise ComposeError(list(dict.fromkeys(self.missing)))  # a field used twice is listed once
 
@@ -460,7 +473,7 @@ class _Composer:
             Section(tuple(front + body), running_header=header, page_numbers=True),
         ), fallbacks=tuple(f"{report.source}: {path}: no {self.lang!r} text; the {self.fallback!r} text is printed"
                            for path, _ in self.fallbacks))
-        return Ties(self.locale.short_words()).document(document)
+        return Ties(self.locale.short_words(), self.locale.hyphenations()).document(document)
 
 
 def compose(report: model.Report, lang: str, *, locales_dirs: Sequence[str | Path] = (),

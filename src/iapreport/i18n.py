@@ -35,7 +35,7 @@ DOMAIN = "iapreport"
 #: the language the msgids are written in: its catalog may leave a msgstr empty
 SOURCE_LANGUAGE = "en"
 #: msgctxt of optional entries (a translator may override a country's name from the locale data)
-OPTIONAL_CONTEXTS = ("country", "typography", "translated from")
+OPTIONAL_CONTEXTS = ("country", "typography", "translated from", "hyphenation")
 #: languages a catalog may name in the form "translated from" needs (msgctxt "translated from")
 SOURCE_LANGUAGES = ("en", "ru", "uk", "hy", "az", "ka", "kk", "ky", "mn", "tg", "uz", "fr", "de")
 
@@ -45,6 +45,9 @@ ORDINAL_FORMS = {"one": "%(num)sst", "two": "%(num)snd", "few": "%(num)srd", "ot
                  "many": "%(num)sth", "zero": "%(num)sth"}
 #: the optional entry whose translation lists a language's short words (space-separated)
 TIED_WORDS = "short words kept with the next word"
+#: the optional entry (msgctxt "hyphenation") whose translation lists words with their only break
+#: points ("Ka-zakh-stan"), space-separated
+HYPHENATED_WORDS = "words hyphenated only where shown"
 
 
 #: placeholders a message receives beyond those its English text shows: a report's own wording
@@ -385,6 +388,18 @@ class Locale:
     def territory(self, code: str) -> str | None:
         """Return a country's name: the catalog's (msgctxt "country") if it gives one, else CLDR's."""
         return self.optional("country", code) or self.babel.territories.get(code)
+
+    def quote_pairs(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """Return the (opening, closing) quotation marks of the first and second levels."""
+        pairs = []
+        for message in ("“%(text)s”", "‘%(text)s’"):
+            opening, _, closing = self.gettext(message, text="\x00").partition("\x00")
+            pairs.append((opening, closing))
+        return pairs[0], pairs[1]
+
+    def hyphenations(self) -> tuple[str, ...]:
+        """Return the words the language breaks only where shown ("Ka-zakh-stan")."""
+        return tuple((self.optional("hyphenation", HYPHENATED_WORDS) or "").split())
 
     def short_words(self) -> tuple[str, ...]:
         """Return the words the language keeps with the next one (msgctxt "typography")."""

@@ -1055,6 +1055,10 @@ REPORT = Obj({
                        "the publisher's phone, fax, e-mail and website; each given replaces the standard one, "
                        "and fax is printed only when given"), required=False),
     "labels": F(Labels(), required=False),
+    "straight_quotes": F(ListOf(Str("a Markdown field's path as messages give it, without the language, e.g. "
+                                    "chapters[0].recommendations[2].text"),
+                                "Markdown fields whose straight quotes are printed as typed, not as the "
+                                "language's quotation marks"), required=False),
 }, "an iapreport/1 progress update", one_of=(("chapters", "recommendations"),))
 
 
@@ -1633,6 +1637,7 @@ def _build(ctx: _Ctx, raw: dict[str, Any]) -> model.Report | None:
         assessed_round=raw.get("assessed_round"),
         contact=tuple((name, raw["contact"][name]) for name in CONTACT_LINES if name in raw.get("contact", {})),
         labels=raw.get("labels", ()),
+        straight_quotes=tuple(value for _, value in raw.get("straight_quotes", [])),
         source=ctx.file,
     )
 

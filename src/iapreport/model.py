@@ -173,6 +173,8 @@ class Report:
     contact: tuple[tuple[str, str], ...] = ()
     #: the report's own wording for catalog messages
     labels: tuple[Label, ...] = ()
+    #: Markdown fields (paths as messages give them) whose straight quotes stay straight
+    straight_quotes: tuple[str, ...] = ()
     #: where the data came from (for messages), not part of the publication
     source: str = field(default="<memory>", compare=False)
 

@@ -1,4 +1,6 @@
-"""Typographic ties: non-breaking spaces where a line must not break.
+"""Typographic ties, quotes and hyphenation exceptions.
+
+Ties: non-breaking spaces where a line must not break.
 
 After "No." or "№" before its number ("Recommendation No. 7", "Decree № 328"), inside digit
 groups ("1 077"), after a number before the word it counts or dates ("31 December", "19
@@ -6,6 +8,11 @@ groups ("1 077"), after a number before the word it counts or dates ("31 Decembe
 prepositions and conjunctions such as «в», «с», «и»: the catalog lists them, so a new language
 needs no code). Applied by `compose` to the whole tree, data and generated text alike; the text
 stays the same to a reader, only where lines may break changes.
+
+Quotes (`Quotes`): straight quotes in the data's prose become the language's typographic ones
+(“…” and ‘…’ in English, «…» and „…“ in Russian: the catalog gives both pairs), nested quotes at
+the second level, apostrophes as ’. Hyphenation exceptions: words the catalog lists with their
+break points ("Ka-zakh-stan") get soft hyphens there, so both formats break them only there.
 """
 
 from __future__ import annotations
@@ -57,10 +64,13 @@ def _tie_before_dash(match: re.Match[str]) -> str:
     return NBSP if start and not match.string[start - 1].isspace() else " "
 
 
-class Ties:
-    """The tie rules of one language."""
+SOFT_HYPHEN = "\u00ad"
 
-    def __init__(self, short_words: Iterable[str] = ()):
+
+class Ties:
+    """The tie rules of one language, and its hyphenation exceptions."""
+
+    def __init__(self, short_words: Iterable[str] = (), hyphenations: Iterable[str] = ()):
         words = sorted({w for w in short_words if w}, key=len, reverse=True)
         self._short = self._short_first = None
         if words:
@@ -68,8 +78,19 @@ class Ties:
             # a short word after a character that ends no word (a space, "(", "«"), or first
             self._short = re.compile(r"[^\w\-]" + alternatives + r"(?= \S)")
             self._short_first = re.compile(alternatives + r"(?= \S)")
+        # "Ka-zakh-stan": the word, wherever it stands whole or begins a longer form
+        # ("Kazakhstan's", "Kazakhstani"), gets soft hyphens at those points only
+        self._hyphenated: dict[str, str] = {}
+        for entry in hyphenations:
+            plain = entry.replace("-", "")
+            if plain and "-" in entry and plain.isalpha():
+                self._hyphenated[plain] = entry.replace("-", SOFT_HYPHEN)
+        self._exceptions = (re.compile(r"(?<![\w\u00ad])(" + "|".join(
+            map(re.escape, sorted(self._hyphenated, key=len, reverse=True))) + r")") if self._hyphenated else None)
 
     def __call__(self, text: str) -> str:
+        if self._exceptions is not None:
+            text = self._exceptions.sub(lambda m: self._hyphenated[m.group(1)], text)
         if " " not in text:
             return text
         text = _BEFORE_NUMBER.sub(_tie_after_word_start, text)
@@ -141,3 +162,67 @@ class Ties:
                     changed = True
             runs.append(run)
         return paragraph._replace(runs=tuple(runs)) if changed else paragraph
+
+
+#: where a quote opens: at the start, or after a space or an opening bracket, dash or quote
+_OPENS_AFTER = set(" \t\n\u00a0([{«„“‘—–-/")
+
+
+class Quotes:
+    """Straight quotes of the data's prose as the language's: `primary` and `secondary` are the
+    (opening, closing) pairs of the first and second levels; `'` between letters is ’."""
+
+    def __init__(self, primary: tuple[str, str], secondary: tuple[str, str]):
+        self.primary, self.secondary = primary, secondary
+
+    def blocks(self, blocks: Iterable[tree.Block]) -> list[tree.Block]:
+        return [self.block(block) for block in blocks]
+
+    def block(self, block: tree.Block) -> tree.Block:
+        if isinstance(block, tree.Paragraph):
+            return block if block.style == "code" else self.paragraph(block)
+        if isinstance(block, tree.ListBlock):
+            return block._replace(items=tuple(tree.ListItem(tuple(self.blocks(item.blocks))) for item in block.items))
+        return block
+
+    def paragraph(self, paragraph: tree.Paragraph) -> tree.Paragraph:
+        if not any('"' in run.text or "'" in run.text for run in paragraph.runs):
+            return paragraph
+        depth: list[str] = []  # the quotes open: '"' or "'"
+        before = " "
+        runs = []
+        for run in paragraph.runs:
+            if run.line_break or ('"' not in run.text and "'" not in run.text):
+                runs.append(run)
+                before = run.text[-1:] or before
+                continue
+            text = run.text
+            out = []
+            for index, char in enumerate(text):
+                after = text[index + 1:index + 2]
+                if char == '"':
+                    out.append(self._quote('"', before, depth))
+                elif char == "'":
+                    if before.isalnum() and (after.isalpha() or not depth or depth[-1] != "'"):
+                        out.append("\u2019")  # an apostrophe: don't, Kazakhstan's, 1990's
+                    else:
+                        out.append(self._quote("'", before, depth))
+                else:
+                    out.append(char)
+                before = char
+            runs.append(run._replace(text="".join(out)))
+        return paragraph._replace(runs=tuple(runs))
+
+    def _quote(self, kind: str, before: str, depth: list[str]) -> str:
+        """Double quotes take the first level, or the second inside another quote; single quotes
+        always the second."""
+        if before in _OPENS_AFTER or before == "":
+            level = self.primary if kind == '"' and not depth else self.secondary
+            depth.append(kind)
+            return level[0]
+        if kind in depth:  # closes the innermost quote of its kind (and any left open inside it)
+            while depth and depth[-1] != kind:
+                depth.pop()
+            depth.pop()
+            return (self.primary if kind == '"' and not depth else self.secondary)[1]
+        return self.primary[1] if kind == '"' else "\u2019"
