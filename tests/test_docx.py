@@ -43,7 +43,7 @@ def _all_text(path: Path) -> str:
             if name.startswith("word/") and name.endswith(".xml"):
                 root = etree.fromstring(z.read(name))
                 for p in root.iter(f"{{{W}}}p"):
-                    texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")))
+                    texts.append("".join(t.text or "" for t in p.iter(f"{{{W}}}t")).replace("\xad", ""))
     return "\n".join(texts)
 
 
@@ -132,7 +132,7 @@ def test_page_furniture(kz_files):
     cover, body = document.sections
     assert cover.header.is_linked_to_previous  # the cover defines no header of its own
     assert all(not p.text for p in cover.header.paragraphs)
-    assert body.header.paragraphs[0].text == "Kazakhstan: Progress update"
+    assert body.header.paragraphs[0].text.replace("\xad", "") == "Kazakhstan: Progress update"
     footer = body.footer._element
     assert any(" PAGE " == t.text for t in footer.iter(f"{{{W}}}instrText"))
     for section in document.sections:

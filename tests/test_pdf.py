@@ -364,10 +364,11 @@ def test_footer_numbers_are_physical_page_numbers_and_cover_has_none(pdf):
 def test_every_word_of_every_paragraph_is_in_the_text(pdf):
     found = tokens(pdf.body_text())
     for paragraph in all_paragraphs(pdf.document):
-        missing = {w for w in re.findall(r"\w+", paragraph.text.casefold())} - found
+        # soft hyphens (the catalog's hyphenation exceptions) are break points, not letters
+        missing = {w for w in re.findall(r"\w+", paragraph.text.replace("\xad", "").casefold())} - found
         assert not missing, f"{paragraph.source}: {sorted(missing)[:10]}"
     for heading in pdf.document.headings():
-        assert not set(re.findall(r"\w+", heading.text.casefold())) - found, heading.text
+        assert not set(re.findall(r"\w+", heading.text.replace("\xad", "").casefold())) - found, heading.text
 
 
 def test_text_is_hyphenated_in_the_document_language(pdf):

@@ -467,6 +467,14 @@ def set_suppress_hyphens(pPr, suppress: bool) -> None:
     element.set(qn("w:val"), "true" if suppress else "false")
 
 
+def set_tab_stops(pPr, positions_twips) -> None:
+    """Give a paragraph left tab stops at these positions, from the text's left edge."""
+    tabs = OxmlElement("w:tabs")
+    for position in positions_twips:
+        tabs.append(OxmlElement("w:tab", {"w:val": "left", "w:pos": str(position)}))
+    insert_before(pPr, tabs, ("w:suppressAutoHyphens", *_AFTER_SUPPRESS_HYPHENS))
+
+
 #: elements that follow w:ind in w:pPr
 _AFTER_IND = _AFTER_SUPPRESS_HYPHENS[_AFTER_SUPPRESS_HYPHENS.index("w:ind") + 1:]
 

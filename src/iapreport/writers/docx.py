@@ -33,7 +33,7 @@ from ._ooxml import OxmlElement
 from ._lines import is_address_like
 from . import fonts
 from .fonts import FaceChain, chain_for
-from .pdf import CELL_PADDING, CELL_PADDING_TOP, RULE_WIDTH
+from .pdf import CELL_PADDING, CELL_PADDING_TOP, MIN_ROWS, RULE_WIDTH
 
 #: Theme styles that map onto Word's built-in heading styles (what Word's TOC and navigation read).
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
@@ -141,9 +141,6 @@ class _Writer:
     fallbacks: dict = field(default_factory=dict)
     #: anchor -> the page its heading is on, as the PDF's layout paginates the document
     heading_pages: dict = field(default_factory=dict)
-    #: the tables (their order among the tables with rows) that the PDF's layout splits across pages
-    split_tables: set = field(default_factory=set)
-    table_count: int = 0
 
     def __post_init__(self) -> None:
         #: the body's last child, its section properties: every block goes before it
@@ -307,12 +304,20 @@ class _Writer:
             p.append(link)
         _ooxml.field_end(p)
 
-    def list_block(self, block: tree.ListBlock, container=None) -> None:
+    def list_block(self, block: tree.ListBlock, container=None, carried: tuple = ()) -> None:
         """Append a list: Word's own numbering, or, for numbers Word cannot count to, the numbers
-        as text (see `_new_list`). An item whose first block is no paragraph (an empty item, one
-        that opens with a nested list) gets an empty paragraph for its marker, as in the PDF."""
+        as text (see `_new_list`).
+
+        An item that opens with a nested list shows its marker on the nested list's first line, as
+        in the PDF: that paragraph is numbered in the outer list (Word draws the outer marker where
+        the outer item's first line starts) and carries the nested marker as text, at a tab stop,
+        while the nested list's own numbering counts from its second item. `carried` holds those
+        outer markers: (numbering instance or None, level, text, first-line position in twips).
+        An item whose first block is another block (a table) or that has none gets an empty
+        paragraph for its marker."""
         step = self.theme.lists.indent
-        num_id = self._new_list(block.marker, block.level, block.start, len(block.items))
+        skip = 1 if carried and block.items else 0  # the first item's number is written as text
+        num_id = self._new_list(block.marker, block.level, block.start + skip, len(block.items) - skip)
         hanging = step
         if num_id is None:
             # the numbers as text: a hanging indent wide enough for the widest, as the PDF sets it
@@ -324,26 +329,53 @@ class _Writer:
             hanging = max(step, face.measure("0" * widest) * body.size / 1000 + LIST_GAP)
         left = round((step * (block.level + 1) if num_id is not None else step * block.level + hanging) * 20)
         for number, item in enumerate(block.items, block.start):
-            first = True
-            for inner in item.blocks if item.blocks and isinstance(item.blocks[0], tree.Paragraph) \
-                    else (tree.Paragraph((tree.Run(""),), source=block.source), *item.blocks):
+            if block.marker == "decimal-paren":
+                text = f"{number})"
+            elif block.marker == "decimal-dot":
+                text = f"{number}."
+            else:
+                text = self.theme.lists.bullet(block.level)
+            own = (None if carried else num_id, block.level, text, left - round(hanging * 20))
+            markers, carried = (*carried, own), ()
+            blocks = item.blocks
+            if blocks and isinstance(blocks[0], tree.ListBlock) and blocks[0].items:
+                self.list_block(blocks[0], container, markers)  # the markers go on its first line
+                blocks = blocks[1:]
+                markers = ()
+            elif not blocks or not isinstance(blocks[0], tree.Paragraph):
+                blocks = (tree.Paragraph((tree.Run(""),), source=block.source), *blocks)
+            for inner in blocks:
                 if isinstance(inner, tree.Paragraph):
                     p = self.paragraph(inner.style, inner.runs, container, inner.keep_with_next, inner.source)
-                    if first and num_id is None:
-                        marker = f"{number})" if block.marker == "decimal-paren" else f"{number}."
-                        where = inner.source or block.source or "list marker"
-                        for index, element in enumerate((*self.text_runs(marker, inner.style, where),
-                                                         _ooxml.tab_run()), 1):
-                            p.insert(index, element)  # after the paragraph's properties
-                    elif first:
-                        _ooxml.set_numbering(p.get_or_add_pPr(), num_id, block.level)
-                    _ooxml.set_indent(p.pPr, left, round(hanging * 20) if first else 0)
-                    first = False
+                    if markers:
+                        self._markers(p, markers, left, inner.style, inner.source or block.source or "list marker")
+                    else:
+                        _ooxml.set_indent(p.pPr, left, 0)
+                    markers = ()
                 elif isinstance(inner, tree.ListBlock):
                     self.list_block(inner, container)
-                    first = False
                 else:
                     self.block(inner)
+
+    def _markers(self, p, markers: tuple, left: int, style: str, where: str) -> None:
+        """Put a list item's markers on its first paragraph `p`, whose text starts at `left`: the
+        first by Word's numbering (or as text), the others as text, each followed by a tab."""
+        texts = []
+        num_id, level, text, first_line = markers[0]
+        if num_id is None:
+            texts.append(text)
+        else:
+            _ooxml.set_numbering(p.get_or_add_pPr(), num_id, level)
+        texts += [marker[2] for marker in markers[1:]]
+        elements = []
+        for text in texts:
+            elements += [*self.text_runs(text, style, where), _ooxml.tab_run()]
+        for index, element in enumerate(elements, 1):
+            p.insert(index, element)  # after the paragraph's properties
+        if len(markers) > 1:
+            # a tab stop where each nested marker stands, and at the text
+            _ooxml.set_tab_stops(p.pPr, [marker[3] for marker in markers[1:]] + [left])
+        _ooxml.set_indent(p.pPr, left, left - first_line)
 
     def _new_list(self, marker: str, level: int, start: int, count: int = 1) -> int | None:
         """Return the numbering instance of a new list, or None when its numbers are to be written
@@ -379,8 +411,14 @@ class _Writer:
         _ooxml.set_table_width(tbl, int(sum(w.twips for w in widths)))
         for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
             col.set(qn("w:w"), str(int(width.twips)))
-        keep_whole = bool(table.rows) and self.table_count not in self.split_tables
-        self.table_count += bool(table.rows)
+        # the PDF's rule, Word's way: "keep with next" on the header rows and the first body rows
+        # keeps them with the next row, so that the table starts on a page only where its header
+        # rows and MIN_ROWS body rows fit; on the body rows before the last MIN_ROWS, so that no
+        # page ends the table with a single row. Not on every row: LibreOffice and Word would then
+        # move a table that fits on a page whole, leaving the page before it part empty
+        body = len(table.rows) - min(table.header_rows, len(table.rows))
+        kept = {r for r in range(len(table.rows) - 1)
+                if r < table.header_rows + MIN_ROWS - 1 or r >= len(table.rows) - MIN_ROWS} if body else set()
         for r, row in enumerate(table.rows):
             tr = tbl.add_tr()
             _ooxml.set_cant_split(tr)
@@ -403,10 +441,7 @@ class _Writer:
                 for p in tc.p_lst:
                     pPr = p.get_or_add_pPr()
                     _ooxml.set_suppress_hyphens(pPr, True)  # the PDF never hyphenates in a cell
-                    if keep_whole and r < len(table.rows) - 1:
-                        # the PDF moves a table that fits on a page whole to the next page: Word's
-                        # way of saying so is "keep with next" on every row but the last (not for a
-                        # table the PDF splits: LibreOffice would start it on a new page)
+                    if r in kept:
                         pPr.keepNext_val = True
                 background = self.theme.style(cell.style).background
                 if background:
@@ -640,7 +675,7 @@ def _document(document: tree.Document, theme: Theme, primary: list, embedded: di
     _ooxml.set_hyphenation(word.settings.element)
     _ooxml.clear_numbering(word.part.numbering_part.element)
     writer = _Writer(word, theme, language, styles)
-    writer.heading_pages, writer.split_tables = _pagination(document, theme)
+    writer.heading_pages = _pagination(document, theme)
 
     for index, section in enumerate(document.sections):
         if index == 0:
@@ -699,16 +734,16 @@ def _set_properties(word, md: tree.Metadata, stamp) -> None:
     core.revision = 1
 
 
-def _pagination(document: tree.Document, theme: Theme) -> tuple[dict, set]:
-    """Return where the project's one pagination (the PDF's layout) puts each heading, and which
-    tables it splits across pages, so both formats number alike. The pages themselves are
-    dropped here: a long report's lines would otherwise stay in memory beside the DOCX's XML."""
-    if not any(isinstance(block, (tree.TableOfContents, tree.Table)) for block in tree.walk(document.blocks())):
-        return {}, set()
-    from .pdf import layout, split_tables
+def _pagination(document: tree.Document, theme: Theme) -> dict:
+    """Return where the project's one pagination (the PDF's layout) puts each heading, so that the
+    TOC's page numbers are the PDF's. The pages themselves are dropped here: a long report's lines
+    would otherwise stay in memory beside the DOCX's XML."""
+    if not any(isinstance(block, tree.TableOfContents) for block in tree.walk(document.blocks())):
+        return {}
+    from .pdf import layout
 
-    _, pages, heading_pages = layout(document, theme)
-    return heading_pages, split_tables(pages)
+    _, _, heading_pages = layout(document, theme)
+    return heading_pages
 
 
 #: the styles of python-docx's starting document that this document uses (by style id): the

@@ -8,9 +8,10 @@ Three steps, each done once:
 2. *Paginate*: the set blocks are stacked into pages. Headings and lead-ins keep with the first
    lines of what follows (Word's "keep with next": the heading stays if what follows can start
    beneath it); paragraphs split between pages with at least two lines on each side (no widows or
-   orphans); a table that fits on a page is moved whole, a longer one splits between rows with
-   its header rows repeated and a single body row alone on a page only where the page is otherwise
-   empty; sections and page breaks start new pages.
+   orphans); a table starts where it stands if its header rows and two body rows fit there (else
+   on the next page) and splits between rows with its header rows repeated, never leaving a
+   single body row alone on a page unless the page is otherwise empty; sections and page breaks
+   start new pages.
 3. *Draw*: pages are drawn in order on a `_reportlab.Canvas`, the one seam to reportlab, which
    embeds the fonts as subsets and writes outline, links and metadata. Since pagination is
    finished before the first page is drawn, the table of contents prints the true page numbers
@@ -89,7 +90,9 @@ class _Text:
     keep_with_next: bool
     splittable: bool
     where: str
-    bullet: Optional[tuple[list, float]] = None  # (face, text) spans, x from the frame's left edge
+    #: the list markers on the first line: ((face, text) spans, x from the frame's left edge) each;
+    #: more than one where an item opens with a nested list (its marker and the nested item's)
+    bullet: Optional[tuple[tuple[list, float], ...]] = None
     background: Optional[tuple] = None
     anchor: Optional[str] = None  # headings: destination name
     level: int = 0
@@ -361,7 +364,10 @@ class _Setter:
             x += width + row.gap * MM
         return _Images(placed, row.height * MM, row.space_after * MM, row.source or "image row")
 
-    def list(self, block: tree.ListBlock, out: list, depth: int) -> None:
+    def list(self, block: tree.ListBlock, out: list, depth: int, carried: tuple = ()) -> None:
+        """Set a list. `carried` holds the markers, (text, x), of the items this list opens: an item
+        that begins with a nested list prints its marker on the nested list's first line, beside
+        the first nested marker, not alone on a line above it."""
         level = max(block.level, depth)
         # the theme's step per level: the marker of a level-n list stands at n steps (hanging),
         # its text and every later paragraph of the item at n+1 steps, as in the DOCX
@@ -380,19 +386,30 @@ class _Setter:
                 marker = f"{number})"
             else:
                 marker = self.theme.lists.bullet(level)
-            pending: str | None = marker
-            for child in item.blocks:
+            pending: tuple = (*carried, (marker, marker_at))
+            carried = ()
+            for child in (*item.blocks, None) if item.blocks else (None,):
+                if child is None and not pending:
+                    break
+                if isinstance(child, tree.ListBlock) and child.items and pending:
+                    self.list(child, out, level + 1, pending)  # the markers go on its first line
+                    pending = ()
+                    continue
                 if isinstance(child, tree.Paragraph) or pending:
+                    # an item that opens with another block (a table) or has none: its markers
+                    # stand on an empty line of their own
                     para = child if isinstance(child, tree.Paragraph) else \
                         tree.Paragraph((tree.Run(""),), source=block.source)
                     style = self.theme.style(para.style)
                     text = self.paragraph(para, style, left=text_at)
                     if pending:
                         where = para.source or block.source or "list marker"
-                        text.bullet = (self.split(pending, self.chain(style), where), style.left_indent + marker_at)
-                        pending = None
+                        chain = self.chain(style)
+                        text.bullet = tuple((self.split(mark, chain, where), style.left_indent + at)
+                                            for mark, at in pending)
+                        pending = ()
                     out.append(text)
-                    if isinstance(child, tree.Paragraph):
+                    if child is None or isinstance(child, tree.Paragraph):
                         continue
                 if isinstance(child, tree.ListBlock):
                     self.list(child, out, level + 1)
@@ -509,11 +526,6 @@ class _Paginator:
         if anchor is not None:
             self.heading_pages.setdefault(anchor, len(self.pages))
 
-    def _keeps_together(self, table: "_Table") -> bool:
-        """Whether `table` goes whole to the next page rather than split: it fits on one page
-        and is not already the rest of a split."""
-        return not table.continued and table.height <= self.frame_height
-
     def _group_need(self, blocks: list, index: int) -> float:
         """Height of the keep-with-next chain starting at `index`, with the first part of what follows
         (without the gap above the chain, which the caller has taken from the room)."""
@@ -526,9 +538,6 @@ class _Paginator:
             gap = 0.0 if first else max(after, block.space_before)  # the caller counts the first gap
             first = False
             if not block.keep_with_next:
-                if (isinstance(block, _Table) and self._keeps_together(block)
-                        and need + gap + block.height <= self.frame_height):
-                    return need + gap + block.height
                 return need + gap + block.first_part()
             need += gap + block.height
             after = block.space_after
@@ -560,10 +569,6 @@ class _Paginator:
             if block.height <= room + EPSILON:
                 self.place(gap, block)
                 index += 1
-                continue
-            if (isinstance(block, _Table) and not empty and not self.last_keeps
-                    and self._keeps_together(block)):
-                self.new_page()  # a table that fits on a page is read on one page
                 continue
             parts = block.split(room, empty) if isinstance(block, _Table) else block.split(room)
             if parts is None and empty:
@@ -612,8 +617,7 @@ class _Painter:
             canvas.fill_rect(block.background, x_left, top - block.height, width, block.height)
         colour = block.colour
         shown = []
-        if block.bullet is not None:  # first, so that text extraction reads it before the item
-            spans, at = block.bullet
+        for spans, at in block.bullet or ():  # first, so that text extraction reads them before the item
             shown.append((x0 + at, top - size, [(face.handle, text, colour, 0.0) for face, text in spans]))
         link_colour = self.link_colour or colour
         for number, line in enumerate(block.lines):
