@@ -41,16 +41,40 @@ def points(text: str, hyphenate=None) -> list[tuple[int, bool]]:
 @pytest.mark.parametrize("token", ["https://akk.diakom.gov.kz/ru/content/obshchestven", "www.oecd.org/corruption",
                                    "anti-corruption.contact@oecd.org", "kyzmet.gov.kz", "docs/annex/report"])
 def test_addresses_are_never_hyphenated(token, en):
-    assert points(token, en) == []
+    """An address breaks only after its own / . - ? & with no hyphen added, never inside "://",
+    and keeps three characters or more on either side."""
+    found = points(token, en)
+    assert found and not any(hyphen for _, hyphen in found)
+    for position, _ in found:
+        assert token[position - 1] in "/.-?&", (token, position)
+        assert 3 <= position <= len(token) - 3
+        assert not token[:position].endswith(":/")
 
 
-def test_an_address_that_does_not_fit_moves_to_the_next_line_whole(face, en):
+@pytest.mark.parametrize("token", ["and/or", "e.g.", "(www.x.org).", "http://a"])
+def test_short_tokens_and_end_punctuation_keep_addresses_whole_there(token, en):
+    text = token
+    for position, _ in points(token, en):
+        assert text[position:].strip(".,;:)") and len(text) - position >= 3
+
+
+def test_an_address_that_does_not_fit_breaks_at_its_own_points(face, en):
     url = "https://akk.diakom.gov.kz/ru/content"
     text = "The reports are published on the website of the council " + url + " every year."
-    for measure in range(int(width(face, url)) + 5, 400, 9):
-        lines = break_lines(words(face, text), Setting(SIZE, measure, align="justify", hyphenate=en))
-        assert all(url in line.text or "://" not in line.text for line in lines), measure
-        assert not any(line.hyphenated and "akk" in line.text for line in lines)
+    for align in ("justify", "left"):
+        for measure in range(int(width(face, url)) + 5, 400, 9):
+            lines = break_lines(words(face, text), Setting(SIZE, measure, align=align, hyphenate=en))
+            joined = lines[0].text
+            for line, after in zip(lines, lines[1:]):
+                if line.hyphenated:
+                    assert "/" not in line.text.split()[-1]
+                    joined = joined[:-1] + after.text
+                elif line.text.split()[-1] + after.text.split()[0] in url:  # the address broke here
+                    assert line.text[-1] in "/.-?&", (measure, line.text)
+                    joined += after.text
+                else:
+                    joined += " " + after.text
+            assert joined == text, measure
 
 
 @pytest.mark.parametrize("token", ["2015–2017", "COVID-19", "120-VI", "1-2"])
@@ -150,8 +174,11 @@ def test_long_compounds_keep_a_paragraph_justified(kz_docs):
     split = setter.text((Run("Подробности на сайте "), Run("https://example.org/", italic=True),
                          Run("reports/annual/2020/x.html.")), style, "test", width=300)
     assert compound.align == "justify"
-    assert address.align == "left"
-    assert split.align == "left"  # an address in two runs (a change of emphasis) is still one token
+    # an address breaks after its own / . - ? & (issue 15): the paragraph stays justified
+    assert address.align == "justify"
+    assert split.align == "justify"  # an address in two runs (a change of emphasis) is still one token
+    rigid = setter.text((Run("Код " + "x7" * 20 + " в реестре."),), style, "test", width=300)
+    assert rigid.align == "left"  # a long token with no break point at all is set ragged
 
 
 def test_a_long_lead_in_goes_over_whole_with_what_follows():
@@ -165,15 +192,19 @@ def test_a_long_lead_in_goes_over_whole_with_what_follows():
     assert [len(block.lines) for _, block in pages[1].items] == [5, 5]
 
 
-def test_a_table_that_fits_a_page_moves_whole_but_a_long_one_splits():
+def test_a_table_starts_where_its_header_and_two_rows_fit_and_splits_between_rows():
     def table(rows: int) -> pdf._Table:
         row = lambda: pdf._Row([], 10.0, "row")  # noqa: E731
         return pdf._Table([row()], [row() for _ in range(rows)], 0.0, 0.0)
 
+    # 60 points of text leave 40: the header and three rows start under it, the rest follows
     pages = pdf._Paginator(100.0).run([_text(6), table(6)])
-    assert len(pages) == 2 and len(pages[1].items[0][1].body) == 6
+    assert [[len(item.body) for _, item in page.items if isinstance(item, pdf._Table)] for page in pages] == [[3], [3]]
     pages = pdf._Paginator(100.0).run([_text(6), table(12)])
     assert [len(item.body) for _, item in pages[0].items[1:]] == [3]
+    # 80 points of text leave 20: not room for the header and two rows, so the table starts below
+    pages = pdf._Paginator(100.0).run([_text(8), table(6)])
+    assert [item for _, item in pages[0].items if isinstance(item, pdf._Table)] == []
 
 
 def test_digit_groups_keep_their_space_in_a_justified_line(tmp_path):

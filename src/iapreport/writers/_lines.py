@@ -6,7 +6,10 @@ paragraph is broken into lines once, from the tree's runs split into spans by fo
 (`fonts.FaceChain`), with widths read from each face's own advance table and cached per word. The result is plain data (`Line`, `Fragment`) that the page
 maker stacks and the PDF writer draws.
 
-The breaking is first-fit, as in Word and platypus: a line takes words while they fit; the word
+Justified paragraphs are broken by total fit (Knuth and Plass, `_total_fit`): the lines of a
+paragraph are chosen together, for even spacing and few hyphens, keeping first fit's number of
+lines. Other paragraphs (and a justified one where total fit finds no way) are broken first-fit,
+as in Word and platypus: a line takes words while they fit; the word
 that does not fit is hyphenated (pyphen, the edition's language) if a part of it fits, at most
 `MAX_HYPHENATED_LINES` lines in a row (Word's limit in our DOCX) unless the line would otherwise
 gape (`break_lines` has the exact rules); a word longer than a whole line (a web address) is
@@ -15,15 +18,18 @@ broken at the margin, without a hyphen.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import re
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Optional
 
 from .fonts import Face
 
-#: lines in a row that may end with an added hyphen (as set for Word in the DOCX)
-MAX_HYPHENATED_LINES = 3
+#: lines in a row that may end with an added hyphen (issue 15: never three; the DOCX should set
+#: Word's limit to this too)
+MAX_HYPHENATED_LINES = 2
 #: how far (points) a line may overrun its width before it counts as too long (rounding)
 EPSILON = 0.01
 
@@ -41,12 +47,52 @@ LOOSE_SPACE = 2.0
 #: the same for a fourth hyphenated line in a row: only a line with gaping holes justifies it
 LADDER_LOOSE_SPACE = 4.0
 
+#: total fit (justified paragraphs, `_total_fit`): how far a word space stretches, as a share of
+#: its width, at badness 100 (TeX's); a ratio of TOLERANCE (spaces 1.8 times their width) is the
+#: loosest line the first try accepts
+STRETCH = 0.5
+TOLERANCE = 1.6
+#: the loosest line of the second try, made where the first finds no way (a line whose next word
+#: neither fits nor may be hyphenated): spaces four times their width; beyond, any (rare and slower)
+SECOND_TOLERANCE = 6.0
+#: how much total fit may shrink a justified line's spaces (a share of their width). Total fit
+#: keeps first fit's number of lines, which is Word's and LibreOffice's (they never shrink), so
+#: the DOCX would paginate as the PDF does even with shrinking (it only moves words between those
+#: lines); but the layout tests hold every line to its natural width, as Word sets it, so none.
+#: (1/3, TeX's and Typst's, halves the hyphens and loose lines: see benchmarks/line_quality.py.)
+TOTAL_FIT_SHRINK = SPACE_SHRINK
+#: first fit's lines are kept unless one is hyphenated or has spaces this much wider than normal
+#: (a share of the space) added
+LOOSE_RETRY = 0.8
+#: demerits of every line (fewer lines are better), and penalties of breaks (squared, as
+#: demerits; an added hyphen costs more than the loosest line within TOLERANCE): after an added
+#: hyphen, after a compound's own hyphen, at an address's break point, in a paragraph's last word
+LINE_PENALTY = 10
+HYPHEN_PENALTY = 1000
+EXPLICIT_PENALTY = 50
+ADDRESS_PENALTY = 50
+LAST_WORD_PENALTY = 1000
+#: extra demerits: a hyphen after a hyphenated line, a line in a fitness class two or more away
+#: from the line before's, a hyphen on the line before the last
+FLAGGED_DEMERITS = 3000
+ADJACENT_DEMERITS = 3000
+FINAL_HYPHEN_DEMERITS = 5000
+#: at most this many lines in a row end with an added hyphen (total fit)
+MAX_HYPHENATED_RUN = MAX_HYPHENATED_LINES
+_AWFUL = 1e5
+_INFINITE = float("inf")
+
 #: letters of a word or of each part of a compound, which the dictionary may hyphenate
 _HYPHENATABLE = re.compile(rf"(?<![^\W\d_])[^\W\d_]{{{MIN_HYPHENATED_WORD},}}(?![^\W\d_])")
 #: a hyphen or dash between letters: a compound may break after it, with no hyphen added
 _COMPOUND_BREAK = re.compile(r"(?<=[^\W\d_])[-\u2010\u2013\u2014](?=[^\W\d_]{2})")
 #: web and mail addresses, paths and domains
 _ADDRESS_LIKE = re.compile(r"://|@|/|\bwww\.|[^\W_]\.[^\W\d_]{2,}")
+#: an address's break points: after / . - ? & (after "//", not between ":" and "/" or the two
+#: slashes), before a letter, digit or one of the characters an address goes on with
+_ADDRESS_BREAK = re.compile(r"(?:(?<!:)/(?!/)|//|[.\-?&])(?=[^\W_]|[~%#=_/])")
+#: the fewest characters an address keeps on either side of a break
+MIN_ADDRESS_PART = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,8 +374,22 @@ def _split_word(word: Word, at: int, size: float, hyphen: bool) -> tuple[Word, W
 
 
 def is_address_like(token: str) -> bool:
-    """Whether `token` reads as a web or mail address, a path or a domain: never hyphenated."""
+    """Whether `token` reads as a web or mail address, a path or a domain: never hyphenated (it
+    breaks only at its own break points, `address_points`)."""
     return bool(_ADDRESS_LIKE.search(token))
+
+
+def address_points(token: str) -> list[int]:
+    """Where an address may break, no hyphen added: after `/`, `.`, `-`, `?` or `&` (never inside
+    "://", nor before the end's punctuation), leaving at least `MIN_ADDRESS_PART` characters on
+    each side ("https://", "www." and "oecd." may end a line; "org." may not begin one alone)."""
+    found = []
+    last = len(token) - MIN_ADDRESS_PART
+    for match in _ADDRESS_BREAK.finditer(token):
+        position = match.end()
+        if MIN_ADDRESS_PART <= position <= last:
+            found.append(position)
+    return found
 
 
 def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tuple[int, bool]]:
@@ -344,7 +404,7 @@ def _hyphenation_points(word: Word, hyphenate: Optional[Hyphenate]) -> list[tupl
     """
     text = word.pieces[0].text if len(word.pieces) == 1 else "".join(p.text for p in word.pieces)
     if is_address_like(text):
-        return []
+        return [(position, False) for position in reversed(address_points(text))]
     explicit = [(m.end(), False) for m in _COMPOUND_BREAK.finditer(text)]
     points: list[tuple[int, bool]] = []
     if SOFT_HYPHEN in text:  # the author's break points replace the dictionary's
@@ -489,6 +549,302 @@ def _make_line(items: list[Word], setting: Setting, offset: float, available: fl
 
 
 def break_lines(words: list, setting: Setting) -> list[Line]:
+    """Break `words` into lines of `setting.width`: a justified paragraph by total fit
+    (`_total_fit`), any other by first fit (`first_fit`).
+
+    Each stretch between hard breaks is set on its own. Total fit is tried where first fit leaves
+    a hyphenated or loose line, and keeps first fit's number of lines exactly: the DOCX is set by
+    Word or LibreOffice, which break first-fit, and must paginate as the PDF does. Where total fit
+    finds no way (a word longer than a line with no break point that fits), first fit's lines stay.
+    """
+    if setting.width <= 0 or setting.width - setting.first_indent <= 0:
+        raise NoRoom(f"the measure is {min(setting.width, setting.width - setting.first_indent):.1f} pt")
+    if setting.align != "justify" or len(words) < 2:
+        return first_fit(words, setting)
+    if BREAK not in words:
+        return _best_of(words, setting, False)
+    lines: list[Line] = []
+    start = 0
+    for index, word in enumerate(words):
+        if word is BREAK:
+            lines += _best_of(words[start:index + 1], setting if not start else setting._replace(first_indent=0.0),
+                              True)
+            start = index + 1
+    if start < len(words):
+        lines += _best_of(words[start:], setting._replace(first_indent=0.0), False)
+    return lines
+
+
+def _best_of(words: list, setting: Setting, hard_break: bool) -> list[Line]:
+    """The lines of a stretch of words without hard breaks (with one at the end if `hard_break`)."""
+    greedy = first_fit(words, setting)
+    if len(greedy) < 2:
+        return greedy
+    shrinks = TOTAL_FIT_SHRINK > 0
+    normal = 0.0
+    for word in words:
+        if word is not BREAK and word.space:
+            normal = word.space
+            break
+    loose = LOOSE_RETRY * normal
+    for line in greedy:
+        if line.hyphenated or (line.justify and line.spaces and line.available - line.width > loose * line.spaces):
+            break
+    else:
+        return greedy  # no hyphen, no loose line: nothing to improve
+    body = words[:-1] if hard_break else words
+    most = len(greedy)
+    # first fit's first line is the fullest a first line can be: if it is too loose, so is every
+    # total fit's, and the first try would fail
+    first = greedy[0]
+    hopeless = (not shrinks and not first.hyphenated and first.justify and first.spaces
+                and first.available - first.width > TOLERANCE * STRETCH * normal * first.spaces)
+    lines = None if hopeless else _total_fit(body, setting, most, normal, TOLERANCE, True)
+    if lines is None:
+        lines = _total_fit(body, setting, most, normal, SECOND_TOLERANCE, False)
+        if lines is None:  # rare, and slow: any looseness, even a line more, rather than first
+            # fit's hyphen ladders (a third hyphenated line in a row)
+            lines = _total_fit(body, setting, most, normal, _INFINITE, False)
+            if lines is None and any(a.hyphenated and b.hyphenated and c.hyphenated
+                                     for a, b, c in zip(greedy, greedy[1:], greedy[2:])):
+                lines = _total_fit(body, setting, most + 1, normal, _INFINITE, False)
+    return greedy if lines is None else lines
+
+
+def _word_text(word: Word) -> str:
+    return word.pieces[0].text if len(word.pieces) == 1 else "".join(p.text for p in word.pieces)
+
+
+def _break_points(word: Word, setting: Setting) -> list[tuple]:
+    """`word`'s break points for total fit: (position, width of the head without its hyphen,
+    width of the hyphen added or 0, whether one is added, penalty), by position. Kept per text,
+    face and size for words in one face (reports repeat their words)."""
+    single = word.pieces[0] if len(word.pieces) == 1 else None
+    if single is not None:
+        key = (single.text, single.face, setting.size, setting.hyphenate)
+        known = _POINTS.get(key)
+        if known is not None:
+            return known
+    found = _hyphenation_points(word, setting.hyphenate)
+    points = []
+    if found:
+        scale = setting.size / 1000.0
+        own = ADDRESS_PENALTY if is_address_like(_word_text(word)) else EXPLICIT_PENALTY
+        for position, hyphen in sorted(set(found)):
+            if single is not None:
+                face = single.face
+                head = face.measure(single.text[:position]) * scale
+            else:
+                head, seen, face = 0.0, 0, word.pieces[0].face
+                for piece in word.pieces:
+                    face = piece.face
+                    if seen + len(piece.text) > position:
+                        head += face.measure(piece.text[:position - seen]) * scale
+                        break
+                    head += piece.width
+                    seen += len(piece.text)
+            points.append((position, head, face.measure("-") * scale if hyphen else 0.0, hyphen,
+                           HYPHEN_PENALTY if hyphen else own))
+    if single is not None:
+        if len(_POINTS) > 50000:
+            _POINTS.clear()
+        _POINTS[key] = points
+    return points
+
+
+#: break points by (text, face, size, hyphenation), for `_break_points`
+_POINTS: dict = {}
+
+
+def _last_word_points(points: list, strict: bool) -> list:
+    """A paragraph's last word's break points: no added hyphen if `strict`, else a costly one."""
+    if strict:
+        return [point for point in points if not point[3]]
+    return [point[:4] + (LAST_WORD_PENALTY,) if point[3] else point for point in points]
+
+
+def _total_fit(words: list, setting: Setting, most: int, normal: float, tolerance: float,
+               strict: bool) -> Optional[list[Line]]:
+    """Break `words` (no hard breaks) into exactly `most` lines by total fit (Knuth and Plass), or
+    return None if no breaking keeps every line within the measure (spaces shrunk at most by
+    `TOTAL_FIT_SHRINK`; the last line never) and its stretch under
+    `tolerance` (a ratio: the line's extra width over its spaces' stretch, `STRETCH` of their width).
+
+    Each line costs demerits: (LINE_PENALTY + badness)² + penalty², badness 100·ratio³, penalty
+    that of the break (an added hyphen, a compound's own hyphen, an address's break point); more
+    for a hyphen after a hyphenated line (`FLAGGED_DEMERITS`), for a line much looser or tighter
+    than the one before (fitness classes, `ADJACENT_DEMERITS`) and for a hyphen on the line before
+    the last (`FINAL_HYPHEN_DEMERITS`). The last line may stay short (badness 0). No more than
+    `MAX_HYPHENATED_RUN` lines in a row end with an added hyphen; `strict` forbids one in the last
+    word (else it costs `LAST_WORD_PENALTY`). Words are broken inside only where they straddle the
+    line's end; the breaks that may end a line from each break point are found by bisection.
+    """
+    n = len(words)
+    if n == 0:
+        return None
+    # A[k]: where word k ends... A[k] = natural width of words 0..k-1 from the start (spaces
+    # between them included); G[k]: the spaces' widths among them (ties too)
+    A = [0.0] * (n + 1)
+    G = [0.0] * (n + 1)
+    space = [0.0] * n
+    at = glue = 0.0
+    for k, word in enumerate(words):
+        gap = word.space if k else 0.0
+        space[k] = gap
+        at += gap + word.width
+        glue += gap
+        if "\xa0" in word.pieces[0].text if len(word.pieces) == 1 else False:
+            glue += _stretchable_nbsp(word.pieces[0].text) * normal
+        A[k + 1] = at
+        G[k + 1] = glue
+    points: list = [None] * n
+    first = setting.width - setting.first_indent
+    rest = setting.width
+    final = (n, -1)
+    shrink = TOTAL_FIT_SHRINK
+    # states of each break point: (lines, hyphenated lines in a row, fitness) -> (demerits, from, state)
+    states: dict = {(0, -1): {(0, 0, 2): (0.0, None, None)}}
+    heap = [(0, -1)]
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        point = pop(heap)
+        if point == final:
+            continue
+        k, j = point
+        if j < 0:
+            sx = A[k] + space[k]
+            start_pre = -1.0
+        else:
+            sx = A[k] + space[k] + points[k][j][1]
+            start_pre = points[k][j][1]
+        sg = G[k] + space[k]
+        by_width: dict = {}
+        for key, value in states[point].items():
+            by_width.setdefault(first if key[0] == 0 else rest, []).append((key, value))
+        for avail, entries in by_width.items():
+            # the ends a line from here may have: (point, ratio, penalty, hyphen added)
+            ends = []
+            limit = sx + avail + EPSILON
+            natural_end = bisect.bisect_right(A, limit) - 1  # words before it fit whole
+            if A[n] <= limit:
+                ends.append((final, 0.0, 0, False))
+            top = bisect.bisect_right(A, sx + avail * (1.0 + shrink) + EPSILON) - 1 if shrink else natural_end
+            # inside the words that straddle the end (and the word this line starts in)
+            for m in range(max(natural_end, k), min(top, n - 1) + 1):
+                found = points[m]
+                if found is None:
+                    found = _break_points(words[m], setting)
+                    if m == n - 1 and found:
+                        found = _last_word_points(found, strict)
+                    points[m] = found
+                base = A[m] + space[m]
+                line_glue = G[m] + space[m] - sg
+                for index, (position, pre, hyphen_width, added, penalty) in enumerate(found):
+                    if m == k and pre <= start_pre:
+                        continue
+                    width = base + pre + hyphen_width - sx
+                    slack = avail - width
+                    if slack >= -EPSILON:
+                        stretch = line_glue * STRETCH
+                        ratio = slack / stretch if stretch > 0 else (0.0 if slack <= EPSILON else _INFINITE)
+                    elif line_glue * shrink > 0 and -slack <= line_glue * shrink:
+                        ratio = slack / (line_glue * shrink)
+                    else:
+                        break  # later points are wider still
+                    if ratio <= tolerance:
+                        ends.append(((m, index), ratio, penalty, added))
+            # between words, from the last that fits back until the line is too loose
+            for m in range(min(top, n - 1), k, -1):
+                width = A[m] - sx
+                line_glue = G[m] - sg
+                slack = avail - width
+                if slack >= -EPSILON:
+                    stretch = line_glue * STRETCH
+                    ratio = slack / stretch if stretch > 0 else (0.0 if slack <= EPSILON else _INFINITE)
+                    if ratio > tolerance:
+                        break
+                elif line_glue * shrink > 0 and -slack <= line_glue * shrink:
+                    ratio = slack / (line_glue * shrink)
+                else:
+                    continue
+                ends.append(((m, -1), ratio, 0, False))
+            for (lines, run, fitness), (total, _, _) in entries:
+                count = lines + 1
+                if count > most:
+                    continue
+                for end, ratio, penalty, added in ends:
+                    if end == final:
+                        if count < most:
+                            continue
+                        badness = 0.0
+                        fit = 2
+                    else:
+                        if count == most:
+                            continue
+                        if added and run >= MAX_HYPHENATED_RUN:
+                            continue
+                        badness = 100.0 * abs(ratio) ** 3 if ratio < _INFINITE else _AWFUL
+                        if ratio > TOLERANCE:  # the second try: as few loose lines as can be
+                            badness += _AWFUL
+                        fit = 0 if ratio > 1.0 else 1 if ratio > 0.5 else 2 if ratio >= -0.5 else 3
+                    demerits = (LINE_PENALTY + badness) ** 2 + penalty * penalty
+                    if added and run:
+                        demerits += FLAGGED_DEMERITS
+                    if fit - fitness > 1 or fitness - fit > 1:
+                        demerits += ADJACENT_DEMERITS
+                    if end == final and run:
+                        demerits += FINAL_HYPHEN_DEMERITS
+                    key = (count, run + 1 if added else 0, fit)
+                    known = states.get(end)
+                    if known is None:
+                        known = states[end] = {}
+                        push(heap, end)
+                    total_here = total + demerits
+                    best = known.get(key)
+                    if best is None or total_here < best[0]:
+                        known[key] = (total_here, point, (lines, run, fitness))
+    ended = states.get(final)
+    if not ended:
+        return None
+    key = min(ended, key=lambda state: ended[state][0])
+    breaks = [final]
+    point = final
+    while True:
+        _, before, key = states[point][key]
+        if before is None:
+            break
+        breaks.append(before)
+        point = before
+    breaks.reverse()
+    return _lines_at(words, setting, breaks, points)
+
+
+def _lines_at(words: list, setting: Setting, breaks: list, points: list) -> list[Line]:
+    """The lines of `words` broken at `breaks` (total fit's points, the start first)."""
+    size = setting.size
+    lines: list[Line] = []
+    for number in range(1, len(breaks)):
+        (k, j), (m, i) = breaks[number - 1], breaks[number]
+        items: list[Word] = []
+        hyphenated = False
+        if j >= 0 and i >= 0 and m == k:  # a middle part of a word longer than a line
+            tail = _split_word(words[k], points[k][j][0], size, False)[1]
+            position, _, _, hyphenated, _ = points[m][i]
+            items.append(_split_word(tail, position - points[k][j][0], size, hyphenated)[0])
+        else:
+            if j >= 0:
+                items.append(_split_word(words[k], points[k][j][0], size, False)[1])
+                k += 1
+            items.extend(words[k:m])
+            if i >= 0:
+                position, _, _, hyphenated, _ = points[m][i]
+                items.append(_split_word(words[m], position, size, hyphenated)[0])
+        offset = setting.first_indent if number == 1 else 0.0
+        lines.append(_make_line(items, setting, offset, setting.width - offset, m >= len(words), hyphenated))
+    return lines
+
+
+def first_fit(words: list, setting: Setting) -> list[Line]:
     """Break `words` into lines of `setting.width` (first-fit, hyphenating where allowed).
 
     Justified lines may shrink their spaces by `SPACE_SHRINK` (none: Word and LibreOffice never

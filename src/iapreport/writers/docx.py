@@ -30,7 +30,7 @@ from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, _ooxml, atomic_output, build_moment
 from ._ooxml import OxmlElement
-from ._lines import is_address_like
+from ._lines import MAX_HYPHENATED_LINES, is_address_like
 from . import fonts
 from .fonts import FaceChain, chain_for
 from .pdf import CELL_PADDING, CELL_PADDING_TOP, MIN_ROWS, RULE_WIDTH
@@ -672,7 +672,8 @@ def _document(document: tree.Document, theme: Theme, primary: list, embedded: di
     _ooxml.prune_styles(word.styles.element, _TEMPLATE_STYLES_USED)
     _ooxml.set_doc_defaults(word.styles.element, theme.fonts[body_style.font].family, body_style.size, language)
     styles = build_styles(word, theme)
-    _ooxml.set_hyphenation(word.settings.element)
+    # Word's limit of hyphenated lines in a row, the PDF's (`_lines.MAX_HYPHENATED_LINES`)
+    _ooxml.set_hyphenation(word.settings.element, consecutive_limit=MAX_HYPHENATED_LINES)
     _ooxml.clear_numbering(word.part.numbering_part.element)
     writer = _Writer(word, theme, language, styles)
     writer.heading_pages = _pagination(document, theme)

@@ -34,7 +34,8 @@ from typing import Optional
 from .. import tree
 from ..theme import Style, Theme
 from . import WriterError, atomic_output, build_moment
-from ._lines import BREAK, EPSILON, RIGID_NBSP, Line, NoRoom, Setting, break_lines, hyphenator, words_of
+from ._lines import (BREAK, EPSILON, RIGID_NBSP, Line, NoRoom, Setting, address_points, break_lines, hyphenator,
+                     words_of)
 from ._reportlab import Canvas, Info
 from . import fonts
 from .fonts import Face, FaceChain, chain_for
@@ -269,8 +270,11 @@ class _Setter:
         size = style.size
         plain = "".join(" " if run.line_break else run.text for run in runs)
         tokens = plain.split()
+        # a long token that cannot break (no hyphenation point, not an address with its own break
+        # points) would leave a gaping justified line: such a paragraph is set ragged
         long_token = (max(map(len, tokens), default=0) >= LONG_TOKEN
-                      and any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token) for token in tokens))
+                      and any(len(token) >= LONG_TOKEN and not _BREAKABLE_WORD.fullmatch(token)
+                              and not address_points(token) for token in tokens))
         align = align or style.align
         if align == "justify" and long_token:
             # justified, the line before an address that cannot be hyphenated would open wide gaps
