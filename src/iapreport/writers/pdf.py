@@ -808,20 +808,6 @@ def layout(document: tree.Document, theme: Theme) -> tuple[_Setter, list[_Page],
     return setter, pages, paginator.heading_pages
 
 
-def split_tables(pages: list[_Page]) -> set[int]:
-    """The tables that `pages` split across pages, by their order among the tables drawn."""
-    split: set[int] = set()
-    index = -1
-    for page in pages:
-        for _, block in page.items:
-            if isinstance(block, _Table):
-                if block.continued:
-                    split.add(index)
-                else:
-                    index += 1
-    return split
-
-
 def _check_undrawn_strings(document: tree.Document) -> None:
     """Refuse lone surrogates in what the PDF stores but does not draw: metadata, bookmark titles
     and link targets (drawn text is checked glyph by glyph). They cannot be written as PDF text."""
