@@ -10,7 +10,6 @@ is. A catalog needs no compile step: an edited .po is used at the next build.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -112,23 +111,14 @@ class CatalogError(Exception):
 def write_catalog(catalog: Catalog, path: Path) -> None:
     """Write a catalog the way the shipped ones are written, atomically (a temporary file beside
     it, then a rename): an interrupted write never leaves half a catalog."""
-    import os
-    import tempfile
+    from .writers import atomic_output
 
     buffer = io.BytesIO()
     # a fuzzy entry keeps its earlier English (#| msgid), so the translator sees what changed
     write_po(buffer, catalog, width=100, sort_output=False, include_lineno=False, ignore_obsolete=False,
              include_previous=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".iapreport-", suffix=".po", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_output(path) as temporary:  # the outputs' own way: a temporary file, then a rename
+        Path(temporary).write_bytes(buffer.getvalue())
 
 
 def template_path(locales: Path) -> Path:
