@@ -80,9 +80,12 @@ class StrictTranslations(Translations):
     """
 
     catalog_path = ""
+    #: the messages the catalog translates (msgid, or "context\x04msgid"), read from the .po
+    #: file when it was compiled (`_compile_po`)
+    translated: frozenset[str] = frozenset()
 
-    def _require(self, key, message: str) -> None:
-        if key not in self._catalog:
+    def _require(self, key: str, message: str) -> None:
+        if key not in self.translated:
             raise LocaleError(f"{self.catalog_path}: no translation for {message!r} "
                               "(the entry is missing, empty or fuzzy)")
 
@@ -91,7 +94,7 @@ class StrictTranslations(Translations):
         return super().gettext(message)
 
     def ngettext(self, singular, plural, n):
-        self._require((singular, 0), singular)
+        self._require(singular, singular)
         return super().ngettext(singular, plural, n)
 
     def pgettext(self, context, message):
@@ -256,7 +259,8 @@ def _translations(path: str, source: bytes) -> tuple[Translations, str | None]:
     digest = cache.key("catalog", babel.__version__, cache.file_identity(__file__), source)
     # plain data (bytes and text): kept with marshal, which cannot run code, so also in a cache
     # folder whose privacy cannot be checked (see `cache`)
-    mo, locale = cache.cached("catalogs", digest, lambda: _compile_po(path, source), plain=True)
+    mo, locale, translated, optional = cache.cached("catalogs", digest, lambda: _compile_po(path, source),
+                                                    plain=True)
     language = (locale or Path(path).parent.parent.name).split("_")[0]
     cls = Translations if language == SOURCE_LANGUAGE else StrictTranslations
     try:
@@ -264,6 +268,8 @@ def _translations(path: str, source: bytes) -> tuple[Translations, str | None]:
     except (ValueError, SyntaxError, OSError) as exc:
         raise LocaleError(f"{path}: the catalog's header is not usable (Plural-Forms?): {exc}") from exc
     translations.catalog_path = path
+    translations.translated = frozenset(translated)
+    translations.optional_entries = dict(optional)
     return translations, locale
 
 
@@ -271,8 +277,10 @@ def _translations(path: str, source: bytes) -> tuple[Translations, str | None]:
 _compile.cache_clear = _translations.cache_clear  # type: ignore[attr-defined]
 
 
-def _compile_po(path: str, source: bytes) -> tuple[bytes, str | None]:
-    """Read, check and compile a .po file: return the .mo bytes and the catalog's locale."""
+def _compile_po(path: str, source: bytes) -> tuple[bytes, str | None, list[str], dict[str, str]]:
+    """Read, check and compile a .po file: return the .mo bytes, the catalog's locale, the keys of
+    the messages it translates ("context\x04msgid" for one with a context) and its optional entries
+    that it fills (a country's name, the short words, ...: key -> translation)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -283,7 +291,18 @@ def _compile_po(path: str, source: bytes) -> tuple[bytes, str | None]:
     _check_placeholders(path, catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue(), str(catalog.locale) if catalog.locale else None
+    translated: list[str] = []
+    optional: dict[str, str] = {}
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or message.fuzzy or not all(strings):  # what write_mo leaves out, and the empty
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = f"{message.context}\x04{msgid}" if message.context else msgid
+        translated.append(key)
+        if message.context in OPTIONAL_CONTEXTS:
+            optional[key] = strings[0]
+    return buffer.getvalue(), str(catalog.locale) if catalog.locale else None, translated, optional
 
 
 @dataclass(frozen=True)
@@ -383,7 +402,7 @@ class Locale:
 
     def optional(self, context: str, message: str) -> str | None:
         """Return the catalog's translation of an optional entry, or None when it gives none."""
-        return getattr(self.translations, "_catalog", {}).get(f"{context}\x04{message}") or None
+        return getattr(self.translations, "optional_entries", {}).get(f"{context}\x04{message}") or None
 
     def territory(self, code: str) -> str | None:
         """Return a country's name: the catalog's (msgctxt "country") if it gives one, else CLDR's."""
@@ -522,6 +541,7 @@ def _pseudo_translations(pot_bytes: bytes) -> Translations:
     buffer.seek(0)
     translations = Translations(buffer, domain=DOMAIN)
     translations.catalog_path = f"<pseudo-locale from {DOMAIN}.pot>"
+    translations.optional_entries = {}
     return translations
 
 
