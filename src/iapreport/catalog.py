@@ -146,6 +146,12 @@ def write_template(locales: Path) -> Path:
     return path
 
 
+def ensure_template(locales: Path) -> None:
+    """Write the folder's catalog template if it has none (what `update` and `init` start from)."""
+    if not template_path(locales).is_file():
+        write_template(locales)
+
+
 def folder_template(locales: Path) -> Catalog:
     """The folder's template if it has one (what translators were given), else a fresh extract."""
     path = template_path(locales)

@@ -314,8 +314,7 @@ def cmd_i18n(args) -> int:
             print(f"{path}: {sum(1 for m in catalog.read_catalog(path) if m.id)} messages")
             return EXIT_OK
         if args.i18n_command == "update":
-            if not catalog.template_path(locales).is_file():
-                catalog.write_template(locales)
+            catalog.ensure_template(locales)
             merged = catalog.update(locales, args.lang)
             if not merged:
                 print(f"iapreport: {locales}: no catalog to update (start one with `iapreport i18n init LANG`)",
@@ -325,8 +324,7 @@ def cmd_i18n(args) -> int:
                 print(f"{item.path}: {item.added} new, {item.fuzzy} fuzzy, {item.obsolete} obsolete")
             return EXIT_OK
         if args.i18n_command == "init":
-            if not catalog.template_path(locales).is_file():
-                catalog.write_template(locales)
+            catalog.ensure_template(locales)
             path = catalog.init(locales, args.lang)
             folder = f" --locales {args.locales}" if args.locales else ""
             print(f"{path}: started; translate its messages, then `iapreport i18n status --lang {args.lang}{folder}`")
